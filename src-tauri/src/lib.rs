@@ -1,1 +1,60 @@
+//! The Linesight desktop app: wires the store, settings, commands and events
+//! to the window. Domain logic lives in crates/mes and crates/vision.
 
+mod commands;
+mod error;
+mod events;
+mod ipc;
+mod logging;
+mod paths;
+mod settings;
+mod state;
+
+use tauri::Manager;
+
+use crate::{paths::DataDir, settings::Settings, state::AppState};
+
+/// Resolves the data dir, starts logging, opens the store and settings.
+fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
+    let override_dir =
+        paths::data_dir_override(std::env::args_os().skip(1), std::env::var_os(paths::DATA_DIR_ENV));
+    let dirs = match override_dir {
+        Some(root) => DataDir {
+            logs: root.join("logs"),
+            root,
+        },
+        None => DataDir {
+            root: app.path().app_data_dir()?,
+            logs: app.path().app_log_dir()?,
+        },
+    };
+    std::fs::create_dir_all(&dirs.root)?;
+    logging::init(&dirs.logs)?;
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), data_dir = %dirs.root.display(), "starting");
+
+    let store = tauri::async_runtime::block_on(linesight_mes::Store::open(&dirs.database()))?;
+    let settings = Settings::open(app.handle(), &dirs.settings())?;
+    let machine = gethostname::gethostname().to_string_lossy().into_owned();
+    app.manage(AppState::new(store, settings, machine, dirs.root));
+    Ok(())
+}
+
+pub fn run() {
+    let ipc = ipc::builder();
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_store::Builder::default().build())
+        .invoke_handler(ipc.invoke_handler())
+        .setup(move |app| {
+            ipc.mount_events(app);
+            setup(app).inspect_err(|e| {
+                tracing::error!("start-up failed: {e}");
+                eprintln!("Linesight could not start: {e}");
+            })
+        })
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        tracing::error!("app stopped with an error: {e}");
+        eprintln!("Linesight stopped with an error: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,1 +1,6 @@
-fn main(){}
+// Without a console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+fn main() {
+    linesight_app::run();
+}

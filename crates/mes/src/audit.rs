@@ -115,7 +115,9 @@ mod tests {
         )
         .await
         .unwrap();
-        let update = sqlx::query("UPDATE audit_log SET username = 'x'").execute(&mut *conn).await;
+        let update = sqlx::query("UPDATE audit_log SET username = 'x'")
+            .execute(&mut *conn)
+            .await;
         assert!(update.unwrap_err().to_string().contains("append-only"));
         let delete = sqlx::query("DELETE FROM audit_log").execute(&mut *conn).await;
         assert!(delete.unwrap_err().to_string().contains("append-only"));

@@ -142,7 +142,12 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let id = id.ok_or(Error::AlreadySetUp)?;
-        let user = User { id, username, display_name, role: Role::Admin };
+        let user = User {
+            id,
+            username,
+            display_name,
+            role: Role::Admin,
+        };
         audit::write(
             &mut tx,
             now,
@@ -215,7 +220,12 @@ impl Store {
 
     pub async fn logout(&self, user: &User, machine: &str) -> Result<()> {
         let mut conn = self.pool.acquire().await?;
-        audit::write(&mut conn, Utc::now(), session_entry(user, machine, Action::Logout)).await
+        audit::write(
+            &mut conn,
+            Utc::now(),
+            session_entry(user, machine, Action::Logout),
+        )
+        .await
     }
 
     async fn log_failed_login(
@@ -275,12 +285,17 @@ mod tests {
         let (_dir, store) = temp_store().await;
         assert!(store.needs_setup().await.unwrap());
 
-        let user = store.create_first_admin(admin(" boss ", "s3cret-pass"), "pc1").await.unwrap();
+        let user = store
+            .create_first_admin(admin(" boss ", "s3cret-pass"), "pc1")
+            .await
+            .unwrap();
         assert_eq!(user.username, "boss");
         assert_eq!(user.role, Role::Admin);
         assert!(!store.needs_setup().await.unwrap());
 
-        let again = store.create_first_admin(admin("other", "s3cret-pass"), "pc1").await;
+        let again = store
+            .create_first_admin(admin("other", "s3cret-pass"), "pc1")
+            .await;
         assert!(matches!(again, Err(Error::AlreadySetUp)));
 
         // The stored hash is argon2id, never the password itself.
@@ -332,10 +347,21 @@ mod tests {
         let short = store.create_first_admin(admin("boss", "short"), "pc1").await;
         assert!(matches!(
             short,
-            Err(Error::Invalid { field: Field::Password, rule: Rule::TooShort { min: 8 } })
+            Err(Error::Invalid {
+                field: Field::Password,
+                rule: Rule::TooShort { min: 8 }
+            })
         ));
-        let bad_name = store.create_first_admin(admin("보스관리", "long-enough"), "pc1").await;
-        assert!(matches!(bad_name, Err(Error::Invalid { field: Field::Username, rule: Rule::Charset })));
+        let bad_name = store
+            .create_first_admin(admin("보스관리", "long-enough"), "pc1")
+            .await;
+        assert!(matches!(
+            bad_name,
+            Err(Error::Invalid {
+                field: Field::Username,
+                rule: Rule::Charset
+            })
+        ));
         assert!(store.needs_setup().await.unwrap());
         assert!(store.audit_recent(10).await.unwrap().is_empty());
     }
@@ -343,9 +369,15 @@ mod tests {
     #[tokio::test]
     async fn five_failures_lock_the_account() {
         let (_dir, store) = temp_store().await;
-        store.create_first_admin(admin("boss", "s3cret-pass"), "pc1").await.unwrap();
+        store
+            .create_first_admin(admin("boss", "s3cret-pass"), "pc1")
+            .await
+            .unwrap();
         for _ in 1..MAX_FAILED_LOGINS {
-            assert!(matches!(store.login("boss", "wrong-pass", "pc1").await, Err(Error::InvalidCredentials)));
+            assert!(matches!(
+                store.login("boss", "wrong-pass", "pc1").await,
+                Err(Error::InvalidCredentials)
+            ));
         }
         let locked = store.login("boss", "wrong-pass", "pc1").await;
         let Err(Error::AccountLocked { until }) = locked else {

@@ -1,1 +1,4 @@
+//! Frame sources, preprocessing and inspection models of Linesight.
+//! Knows no Tauri and no SQL.
 
+pub mod camera;

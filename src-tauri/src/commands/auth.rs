@@ -1,0 +1,62 @@
+use chrono::Utc;
+use linesight_mes::auth::{NewAdmin, User};
+use tauri::{AppHandle, State};
+use tauri_specta::Event;
+
+use crate::{
+    error::AppResult,
+    events::SessionChanged,
+    state::{AppState, Session},
+};
+
+fn start_session(app: &AppHandle, state: &AppState, user: User) -> Session {
+    let session = Session {
+        user,
+        logged_in_at: Utc::now(),
+    };
+    state.set_session(Some(session.clone()));
+    tracing::info!(user = %session.user.username, "signed in");
+    let _ = SessionChanged {
+        session: Some(session.clone()),
+    }
+    .emit(app);
+    session
+}
+
+/// Creates the first administrator on an empty install. They then sign in
+/// like anyone else, which proves the password was typed as meant.
+#[tauri::command]
+#[specta::specta]
+pub async fn setup_admin(state: State<'_, AppState>, admin: NewAdmin) -> AppResult<User> {
+    Ok(state.store.create_first_admin(admin, &state.machine).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn login(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    username: String,
+    password: String,
+) -> AppResult<Session> {
+    let user = state.store.login(&username, &password, &state.machine).await?;
+    Ok(start_session(&app, &state, user))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn logout(app: AppHandle, state: State<'_, AppState>) -> AppResult<()> {
+    let session = state.require_session()?;
+    state.store.logout(&session.user, &state.machine).await?;
+    state.set_session(None);
+    tracing::info!(user = %session.user.username, "signed out");
+    let _ = SessionChanged { session: None }.emit(&app);
+    Ok(())
+}
+
+/// The signed-in session, if any (the UI asks after a reload).
+#[tauri::command]
+#[specta::specta]
+pub fn current_session(state: State<'_, AppState>) -> Option<Session> {
+    state.session()
+}

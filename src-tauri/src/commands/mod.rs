@@ -1,0 +1,6 @@
+//! Typed commands, one module per domain. Each checks the caller before it
+//! touches data; the TypeScript bindings are generated from these signatures.
+
+pub mod app;
+pub mod auth;
+pub mod settings;

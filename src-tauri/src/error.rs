@@ -1,0 +1,215 @@
+//! The one error type of every command: `{ code, message }`, with a stable
+//! code for the UI to branch on and a message in the machine's language.
+
+use chrono::Local;
+use linesight_mes::{Error as MesError, Field, Rule};
+use serde::Serialize;
+use specta::Type;
+
+use crate::settings::{Language, current_language};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// A form field broke a rule; the message names the field.
+    InvalidInput,
+    AlreadySetUp,
+    InvalidCredentials,
+    AccountLocked,
+    /// The command needs a signed-in user.
+    NotSignedIn,
+    /// The signed-in user's role may not do this.
+    Forbidden,
+    /// The per-machine settings file could not be read or written.
+    Settings,
+    /// The database refused or failed; details are in the log.
+    Database,
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, thiserror::Error)]
+#[error("{code:?}: {message}")]
+pub struct AppError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn new(code: ErrorCode) -> Self {
+        let message = message(code, current_language());
+        Self { code, message }
+    }
+
+    fn with_message(code: ErrorCode, ko: String, en: String) -> Self {
+        let message = match current_language() {
+            Language::Ko => ko,
+            Language::En => en,
+        };
+        Self { code, message }
+    }
+}
+
+/// The message for codes whose text needs no details.
+fn message(code: ErrorCode, lang: Language) -> String {
+    let (ko, en) = match code {
+        ErrorCode::InvalidInput => ("입력값이 올바르지 않습니다.", "The input is not valid."),
+        ErrorCode::AlreadySetUp => (
+            "관리자 계정이 이미 있습니다. 로그인하세요.",
+            "The administrator account already exists. Please sign in.",
+        ),
+        ErrorCode::InvalidCredentials => (
+            "아이디 또는 비밀번호가 올바르지 않습니다.",
+            "Wrong user ID or password.",
+        ),
+        ErrorCode::AccountLocked => ("계정이 잠겼습니다.", "The account is locked."),
+        ErrorCode::NotSignedIn => ("먼저 로그인하세요.", "Please sign in first."),
+        ErrorCode::Forbidden => ("이 작업을 할 권한이 없습니다.", "You are not allowed to do this."),
+        ErrorCode::Settings => (
+            "이 PC의 설정을 읽거나 저장하지 못했습니다.",
+            "This machine's settings could not be read or saved.",
+        ),
+        ErrorCode::Database => (
+            "데이터베이스 오류가 발생했습니다. 잠시 후 다시 시도하세요.",
+            "A database error occurred. Please try again.",
+        ),
+        ErrorCode::Internal => (
+            "내부 오류가 발생했습니다. 로그를 확인하세요.",
+            "An internal error occurred. See the log.",
+        ),
+    };
+    match lang {
+        Language::Ko => ko,
+        Language::En => en,
+    }
+    .to_owned()
+}
+
+fn field_name(field: Field) -> (&'static str, &'static str) {
+    match field {
+        Field::Username => ("아이디", "User ID"),
+        Field::DisplayName => ("이름", "Name"),
+        Field::Password => ("비밀번호", "Password"),
+    }
+}
+
+fn invalid(field: Field, rule: Rule) -> AppError {
+    let (ko, en) = field_name(field);
+    let (ko, en) = match rule {
+        Rule::Required => (
+            format!("{}{} 입력하세요.", ko, josa(ko, "을", "를")),
+            format!("{en} is required."),
+        ),
+        Rule::TooShort { min } => (
+            format!("{}{} {min}자 이상이어야 합니다.", ko, josa(ko, "은", "는")),
+            format!("{en} must be at least {min} characters."),
+        ),
+        Rule::TooLong { max } => (
+            format!("{}{} {max}자 이하여야 합니다.", ko, josa(ko, "은", "는")),
+            format!("{en} must be at most {max} characters."),
+        ),
+        Rule::Charset => (
+            format!("{ko}에는 영문, 숫자, '.', '-', '_'만 쓸 수 있습니다."),
+            format!("{en} may contain only letters, digits, '.', '-' and '_'."),
+        ),
+    };
+    AppError::with_message(ErrorCode::InvalidInput, ko, en)
+}
+
+/// The Korean particle that fits the word: `after_consonant` when its last
+/// syllable ends in a final consonant (받침), else `after_vowel`.
+fn josa(word: &str, after_consonant: &'static str, after_vowel: &'static str) -> &'static str {
+    let has_final = word
+        .chars()
+        .last()
+        .filter(|c| ('가'..='힣').contains(c))
+        .is_some_and(|c| (c as u32 - '가' as u32) % 28 != 0);
+    if has_final { after_consonant } else { after_vowel }
+}
+
+impl From<MesError> for AppError {
+    fn from(err: MesError) -> Self {
+        match err {
+            MesError::Invalid { field, rule } => invalid(field, rule),
+            MesError::AlreadySetUp => AppError::new(ErrorCode::AlreadySetUp),
+            MesError::InvalidCredentials => AppError::new(ErrorCode::InvalidCredentials),
+            MesError::AccountLocked { until } => {
+                let at = until.with_timezone(&Local).format("%H:%M");
+                AppError::with_message(
+                    ErrorCode::AccountLocked,
+                    format!("로그인에 여러 번 실패하여 계정이 잠겼습니다. {at} 이후에 다시 시도하세요."),
+                    format!("Too many failed sign-ins: the account is locked until {at}."),
+                )
+            }
+            MesError::Database(_) | MesError::Migrate(_) => {
+                tracing::error!("{err}");
+                AppError::new(ErrorCode::Database)
+            }
+            MesError::PasswordHash(_) => {
+                tracing::error!("{err}");
+                AppError::new(ErrorCode::Internal)
+            }
+        }
+    }
+}
+
+impl From<tauri_plugin_store::Error> for AppError {
+    fn from(err: tauri_plugin_store::Error) -> Self {
+        tracing::error!("settings store: {err}");
+        AppError::new(ErrorCode::Settings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::set_current_language;
+
+    #[test]
+    fn serialises_as_code_and_message() {
+        let err = AppError {
+            code: ErrorCode::InvalidCredentials,
+            message: "Wrong user ID or password.".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(&err).unwrap(),
+            serde_json::json!({ "code": "invalid_credentials", "message": "Wrong user ID or password." })
+        );
+        let codes = [
+            (ErrorCode::InvalidInput, "invalid_input"),
+            (ErrorCode::AlreadySetUp, "already_set_up"),
+            (ErrorCode::AccountLocked, "account_locked"),
+            (ErrorCode::NotSignedIn, "not_signed_in"),
+            (ErrorCode::Forbidden, "forbidden"),
+            (ErrorCode::Settings, "settings"),
+            (ErrorCode::Database, "database"),
+            (ErrorCode::Internal, "internal"),
+        ];
+        for (code, text) in codes {
+            assert_eq!(serde_json::to_value(code).unwrap(), text);
+        }
+    }
+
+    #[test]
+    fn korean_particles_follow_the_last_syllable() {
+        assert_eq!(josa("아이디", "을", "를"), "를");
+        assert_eq!(josa("이름", "을", "를"), "을");
+        assert_eq!(josa("비밀번호", "은", "는"), "는");
+    }
+
+    #[test]
+    fn messages_follow_the_machine_language() {
+        let err = || {
+            AppError::from(MesError::Invalid {
+                field: Field::Password,
+                rule: Rule::TooShort { min: 8 },
+            })
+        };
+        set_current_language(Language::En);
+        assert_eq!(err().message, "Password must be at least 8 characters.");
+        set_current_language(Language::Ko);
+        assert_eq!(err().message, "비밀번호는 8자 이상이어야 합니다.");
+        assert_eq!(err().code, ErrorCode::InvalidInput);
+    }
+}

@@ -1,0 +1,113 @@
+// Drives the real Linesight binary through tauri-driver and WebKitWebDriver,
+// as a user would. Needs a display (the test command runs it under Xvfb).
+import { spawn } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Builder, By, Key, until } from "selenium-webdriver";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(here, "../..");
+/** The app built with the embedded front end (`cargo build --features custom-protocol`). */
+export const appBinary = process.env.LINESIGHT_APP ?? path.join(repoRoot, "target/debug/linesight");
+const tauriDriver = process.env.TAURI_DRIVER ?? path.join(os.homedir(), ".cargo/bin/tauri-driver");
+const TIMEOUT = 15_000;
+
+/** A fresh output folder per scenario: screenshots and the app's data dir. */
+export function outputDir(scenario) {
+  const dir = path.join(here, "output", scenario);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+let driverProcess = null;
+let driverPort = 4444;
+
+async function startTauriDriver() {
+  if (driverProcess) return;
+  driverPort = 4444 + Math.floor(Math.random() * 500);
+  driverProcess = spawn(tauriDriver, ["--port", String(driverPort), "--native-port", String(driverPort + 1000)], {
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  driverProcess.on("exit", () => {
+    driverProcess = null;
+  });
+  for (let i = 0; i < 100; i++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${driverPort}/status`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`tauri-driver did not start (${tauriDriver})`);
+}
+
+export function stopTauriDriver() {
+  driverProcess?.kill();
+  driverProcess = null;
+}
+
+/** Starts the app on `dataDir` and returns a session with helpers. */
+export async function launch(dataDir, shotsDir) {
+  await startTauriDriver();
+  const driver = await new Builder()
+    .usingServer(`http://127.0.0.1:${driverPort}/`)
+    .withCapabilities({
+      browserName: "wry",
+      "tauri:options": { application: appBinary, args: ["--data-dir", dataDir] },
+    })
+    .build();
+  let shot = 0;
+  const byTestId = (id) => By.css(`[data-testid="${id}"]`);
+  const app = {
+    driver,
+    byTestId,
+    /** Waits until the element is there and visible. */
+    async find(id) {
+      const el = await driver.wait(until.elementLocated(byTestId(id)), TIMEOUT, `no [data-testid=${id}]`);
+      await driver.wait(until.elementIsVisible(el), TIMEOUT, `[data-testid=${id}] stays hidden`);
+      return el;
+    },
+    async click(id) {
+      await (await app.find(id)).click();
+    },
+    async type(id, text) {
+      const el = await app.find(id);
+      await el.sendKeys(Key.chord(Key.CONTROL, "a"), Key.BACK_SPACE);
+      await el.sendKeys(text);
+    },
+    async text(id) {
+      return (await app.find(id)).getText();
+    },
+    /** Waits until the element's text contains `expected`. */
+    async waitForText(id, expected) {
+      await driver.wait(
+        async () => {
+          const [el] = await driver.findElements(byTestId(id));
+          return el !== undefined && (await el.getText()).includes(expected);
+        },
+        TIMEOUT,
+        `[data-testid=${id}] never showed "${expected}"`,
+      );
+    },
+    async gone(id) {
+      await driver.wait(async () => (await driver.findElements(byTestId(id))).length === 0, TIMEOUT, `${id} stays`);
+    },
+    /** Saves a numbered screenshot of the window into the scenario's folder. */
+    async screenshot(name) {
+      shot += 1;
+      const file = path.join(shotsDir, `${String(shot).padStart(2, "0")}-${name}.png`);
+      writeFileSync(file, await driver.takeScreenshot(), "base64");
+      return file;
+    },
+    async quit() {
+      await driver.quit();
+    },
+  };
+  return app;
+}

@@ -1,0 +1,150 @@
+import {
+  AppstoreOutlined,
+  BarChartOutlined,
+  CameraOutlined,
+  DashboardOutlined,
+  DatabaseOutlined,
+  FundOutlined,
+  LogoutOutlined,
+  MenuFoldOutlined,
+  MenuUnfoldOutlined,
+  SettingOutlined,
+  ShoppingCartOutlined,
+  SolutionOutlined,
+  ToolOutlined,
+} from "@ant-design/icons";
+import { Button, Layout, Menu, Space, Tag, Tooltip, Typography, type MenuProps } from "antd";
+import { useReducer, useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { commands, type AppInfo, type Session } from "../bindings";
+import { BrandMark, LanguageSwitch } from "../components";
+import { HOME, MENU, type ScreenKey } from "../menu";
+import { useNotify } from "../notify";
+import NotBuilt from "../screens/NotBuilt";
+import SettingsScreen from "../screens/SettingsScreen";
+import DraggableTabs from "./DraggableTabs";
+import { tabsReducer } from "./tabs";
+
+const GROUP_ICONS: Record<string, ReactNode> = {
+  sales: <SolutionOutlined />,
+  purchasing: <ShoppingCartOutlined />,
+  production: <ToolOutlined />,
+  vision: <CameraOutlined />,
+  quality: <BarChartOutlined />,
+  management: <FundOutlined />,
+  master: <DatabaseOutlined />,
+  system: <SettingOutlined />,
+};
+
+function Screen({ screen, session, info }: { screen: ScreenKey; session: Session; info: AppInfo }) {
+  switch (screen) {
+    case "machineSettings":
+      return <SettingsScreen session={session} info={info} />;
+    default:
+      return <NotBuilt screen={screen} />;
+  }
+}
+
+/** The signed-in shell: collapsible menu, header, and a tab per open screen. */
+export default function Workspace({ session, info }: { session: Session; info: AppInfo }) {
+  const { t } = useTranslation();
+  const notify = useNotify();
+  const [collapsed, setCollapsed] = useState(false);
+  const [tabs, dispatch] = useReducer(tabsReducer, { open: [HOME], active: HOME });
+
+  const label = (key: string, testid: string) => <span data-testid={testid}>{t(`menu.${key}`)}</span>;
+  const menuItems: MenuProps["items"] = [
+    { key: HOME, icon: <DashboardOutlined />, label: label(HOME, `menu-${HOME}`) },
+    ...MENU.map((group) => ({
+      key: `group:${group.key}`,
+      icon: GROUP_ICONS[group.key] ?? <AppstoreOutlined />,
+      label: label(group.key, `menu-group-${group.key}`),
+      children: group.screens.map((screen) => ({ key: screen, label: label(screen, `menu-${screen}`) })),
+    })),
+  ];
+
+  const logout = async () => {
+    try {
+      await commands.logout(); // sessionChanged returns the app to the login screen
+    } catch (e) {
+      notify.error(e);
+    }
+  };
+
+  const loggedInAt = new Date(session.loggedInAt).toLocaleTimeString(undefined, {
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+
+  return (
+    <Layout style={{ height: "100%" }}>
+      <Layout.Sider collapsible collapsed={collapsed} trigger={null} width={220} theme="light" style={{ overflow: "auto" }}>
+        <div className="brand" style={{ padding: "16px 20px" }}>
+          <BrandMark />
+          {!collapsed && <Typography.Text strong>{t("app.name")}</Typography.Text>}
+        </div>
+        <Menu
+          mode="inline"
+          data-testid="main-menu"
+          selectedKeys={tabs.active ? [tabs.active] : []}
+          items={menuItems}
+          onClick={({ key }) => dispatch({ type: "open", key: key as ScreenKey })}
+        />
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header
+          style={{
+            background: "#fff",
+            padding: "0 16px",
+            display: "flex",
+            alignItems: "center",
+            justifyContent: "space-between",
+            borderBottom: "1px solid #f0f0f0",
+          }}
+        >
+          <Space>
+            <Tooltip title={collapsed ? t("header.expand") : t("header.collapse")}>
+              <Button
+                type="text"
+                data-testid="menu-toggle"
+                icon={collapsed ? <MenuUnfoldOutlined /> : <MenuFoldOutlined />}
+                onClick={() => setCollapsed(!collapsed)}
+              />
+            </Tooltip>
+          </Space>
+          <Space size="middle">
+            <LanguageSwitch />
+            <span data-testid="header-user">
+              <Typography.Text strong>{session.user.displayName}</Typography.Text>{" "}
+              <Tag>{t(`roles.${session.user.role}`)}</Tag>
+            </span>
+            <Typography.Text type="secondary" data-testid="header-login-time">
+              {t("header.loggedInAt", { time: loggedInAt })}
+            </Typography.Text>
+            <Button icon={<LogoutOutlined />} onClick={() => void logout()} data-testid="logout">
+              {t("header.logout")}
+            </Button>
+          </Space>
+        </Layout.Header>
+        <Layout.Content style={{ padding: "8px 16px 16px", overflow: "auto", background: "#f5f6f8" }}>
+          <DraggableTabs
+            type="editable-card"
+            hideAdd
+            data-testid="workspace-tabs"
+            activeKey={tabs.active ?? undefined}
+            onChange={(key) => dispatch({ type: "activate", key: key as ScreenKey })}
+            onEdit={(key, action) => {
+              if (action === "remove" && typeof key === "string") dispatch({ type: "close", key: key as ScreenKey });
+            }}
+            onMove={(from, to) => dispatch({ type: "move", from: from as ScreenKey, to: to as ScreenKey })}
+            items={tabs.open.map((key) => ({
+              key,
+              label: <span data-testid={`tab-${key}`}>{t(`menu.${key}`)}</span>,
+              children: <Screen screen={key} session={session} info={info} />,
+            }))}
+          />
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}
