@@ -103,12 +103,21 @@ mod tests {
         assert_eq!(s.language, Language::Ko);
         assert_eq!(s.station_name, "검사 1");
         assert_eq!(s.camera_device, None);
-        assert_eq!(from_stored(&serde_json::json!({ "language": "en" })).language, Language::En);
+        assert_eq!(
+            from_stored(&serde_json::json!({ "language": "en" })).language,
+            Language::En
+        );
     }
 
     #[test]
     fn unreadable_settings_fall_back_to_defaults() {
-        assert_eq!(from_stored(&serde_json::json!({ "language": "fr" })), MachineSettings::default());
-        assert_eq!(from_stored(&serde_json::json!("garbage")), MachineSettings::default());
+        assert_eq!(
+            from_stored(&serde_json::json!({ "language": "fr" })),
+            MachineSettings::default()
+        );
+        assert_eq!(
+            from_stored(&serde_json::json!("garbage")),
+            MachineSettings::default()
+        );
     }
 }

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Builder, By, Key, until } from "selenium-webdriver";
+import { Builder, By, Key, error as wdError, until } from "selenium-webdriver";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, "../..");
@@ -22,6 +22,21 @@ export function outputDir(scenario) {
   mkdirSync(dir, { recursive: true });
   return dir;
 }
+
+/** A wait condition that treats an element re-rendered under it as "not yet". */
+function retryStale(condition) {
+  return async () => {
+    try {
+      return await condition();
+    } catch (e) {
+      if (e instanceof wdError.StaleElementReferenceError) return false;
+      throw e;
+    }
+  };
+}
+
+/** Screenshots are numbered per folder, across relaunches of the app. */
+const shotCounts = new Map();
 
 let driverProcess = null;
 let driverPort = 4444;
@@ -62,7 +77,6 @@ export async function launch(dataDir, shotsDir) {
       "tauri:options": { application: appBinary, args: ["--data-dir", dataDir] },
     })
     .build();
-  let shot = 0;
   const byTestId = (id) => By.css(`[data-testid="${id}"]`);
   const app = {
     driver,
@@ -87,20 +101,32 @@ export async function launch(dataDir, shotsDir) {
     /** Waits until the element's text contains `expected`. */
     async waitForText(id, expected) {
       await driver.wait(
-        async () => {
+        retryStale(async () => {
           const [el] = await driver.findElements(byTestId(id));
           return el !== undefined && (await el.getText()).includes(expected);
-        },
+        }),
         TIMEOUT,
         `[data-testid=${id}] never showed "${expected}"`,
       );
     },
-    async gone(id) {
-      await driver.wait(async () => (await driver.findElements(byTestId(id))).length === 0, TIMEOUT, `${id} stays`);
+    /** Waits until every language switch on screen shows `label` as selected. */
+    async languageSelected(label) {
+      const css = '[data-testid="language-switch"] .ant-segmented-item-selected';
+      await driver.wait(
+        retryStale(async () => {
+          const selected = await driver.findElements(By.css(css));
+          const texts = await Promise.all(selected.map((el) => el.getText()));
+          return texts.length > 0 && texts.every((t) => t === label);
+        }),
+        TIMEOUT,
+        `the language switch never showed ${label}`,
+      );
+      await sleep(300); // let the switch's slide animation finish before a screenshot
     },
     /** Saves a numbered screenshot of the window into the scenario's folder. */
     async screenshot(name) {
-      shot += 1;
+      const shot = (shotCounts.get(shotsDir) ?? 0) + 1;
+      shotCounts.set(shotsDir, shot);
       const file = path.join(shotsDir, `${String(shot).padStart(2, "0")}-${name}.png`);
       writeFileSync(file, await driver.takeScreenshot(), "base64");
       return file;

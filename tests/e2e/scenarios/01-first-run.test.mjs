@@ -16,6 +16,7 @@ test("first run: set up the administrator, sign in, work in tabs, switch languag
   try {
     // An empty data dir asks for the administrator; there is no default password.
     assert.equal(await app.text("auth-title"), "처음 사용 설정");
+    await app.languageSelected("한국어");
     await app.screenshot("setup-screen");
 
     // Mismatched confirmation is refused in the form.
@@ -60,6 +61,7 @@ test("first run: set up the administrator, sign in, work in tabs, switch languag
     await app.waitForText("logout", "Sign out");
     await app.waitForText("tab-partners", "Partners");
     assert.match(await app.text("header-user"), /Administrator/);
+    await app.languageSelected("English");
     await app.screenshot("english");
 
     await app.click("logout");
@@ -74,6 +76,7 @@ test("restart on the same data dir: login, not setup, and the language is kept",
   const app = await launch(dataDir, out);
   try {
     await app.waitForText("auth-title", "Sign in");
+    await app.languageSelected("English");
     await app.screenshot("restart-login");
   } finally {
     await app.quit();

@@ -47,7 +47,7 @@ function Screen({ screen, session, info }: { screen: ScreenKey; session: Session
 
 /** The signed-in shell: collapsible menu, header, and a tab per open screen. */
 export default function Workspace({ session, info }: { session: Session; info: AppInfo }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const notify = useNotify();
   const [collapsed, setCollapsed] = useState(false);
   const [tabs, dispatch] = useReducer(tabsReducer, { open: [HOME], active: HOME });
@@ -71,9 +71,10 @@ export default function Workspace({ session, info }: { session: Session; info: A
     }
   };
 
-  const loggedInAt = new Date(session.loggedInAt).toLocaleTimeString(undefined, {
+  const loggedInAt = new Date(session.loggedInAt).toLocaleTimeString(i18n.language, {
     hour: "2-digit",
     minute: "2-digit",
+    hour12: false,
   });
 
   return (
