@@ -1,0 +1,458 @@
+//! Model bundles: a folder with `manifest.json` and the detector's weights.
+//! Everything needed to reproduce a verdict travels in it: the input
+//! transform, the backbone and its checksum, the threshold and how it was
+//! calibrated, the map normalisation, what it was trained on.
+//!
+//! Loading checks everything before anything is used: a corrupt, truncated or
+//! foreign bundle is a typed error naming the problem, never a panic, and the
+//! caller keeps the model it had.
+
+use std::{
+    fs,
+    io::Write,
+    path::{Path, PathBuf},
+};
+
+use burn::tensor::{Device, Tensor, TensorData};
+use serde::{Deserialize, Serialize};
+
+use crate::{calibrate::Calibration, heatmap::MapNormalisation};
+
+pub const MANIFEST: &str = "manifest.json";
+pub const MEMORY_BANK: &str = "memory_bank.bin";
+/// Bumped when the manifest or weight layout changes incompatibly.
+pub const FORMAT_VERSION: u32 = 1;
+const BANK_MAGIC: &[u8; 8] = b"LSBANK01";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format_version: u32,
+    /// "patchcore"
+    pub method: String,
+    /// Human-readable model version, e.g. "washer-2026-11-30T06:20Z".
+    pub version: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    pub backbone: BackboneRef,
+    pub input: InputTransform,
+    /// Backbone blocks whose outputs form the patch embedding.
+    pub blocks: Vec<usize>,
+    pub threshold: f32,
+    pub calibration: Calibration,
+    pub normalisation: MapNormalisation,
+    /// Defect types the bundle can name (empty: anomaly verdict only).
+    pub labels: Vec<String>,
+    pub training: TrainingSummary,
+    pub memory_bank: WeightsRef,
+    #[serde(default)]
+    pub metrics: Option<Metrics>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BackboneRef {
+    pub name: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InputTransform {
+    /// Square side the region is resized to.
+    pub size: usize,
+    pub mean: f32,
+    pub std: f32,
+    /// Region of interest in the camera frame (x, y, width, height); `None` = whole frame.
+    pub roi: Option<[u32; 4]>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingSummary {
+    pub good_images: usize,
+    pub held_out_good: usize,
+    pub defect_images: usize,
+    /// sha256 over the sorted file names and contents of the training set.
+    pub dataset_sha256: String,
+    pub seconds: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WeightsRef {
+    pub file: String,
+    pub rows: usize,
+    pub dims: usize,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    pub image_auroc: Option<f64>,
+    pub false_reject_rate: f64,
+    pub escape_rate: Option<f64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BundleError {
+    #[error("{path}: cannot read: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{path}: not a Linesight model manifest: {reason}")]
+    Manifest { path: PathBuf, reason: String },
+    #[error("{path}: bundle format {found} is not supported (this version reads {FORMAT_VERSION})")]
+    Format { path: PathBuf, found: u32 },
+    #[error("{path}: unknown method {method:?}")]
+    Method { path: PathBuf, method: String },
+    #[error(
+        "{path}: checksum mismatch (expected {expected}, found {found}): the file is corrupt or was changed"
+    )]
+    Checksum {
+        path: PathBuf,
+        expected: String,
+        found: String,
+    },
+    #[error("{path}: weights are truncated or malformed: {reason}")]
+    Weights { path: PathBuf, reason: String },
+    #[error("{path}: the bundle names {what} {found:?} but {expected:?} is installed")]
+    Foreign {
+        path: PathBuf,
+        what: &'static str,
+        expected: String,
+        found: String,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BundleError + '_ {
+    move |source| BundleError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A bundle read and checked, ready to build an inspector from.
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    pub dir: PathBuf,
+    pub manifest: Manifest,
+    pub memory_bank: Tensor<2>,
+}
+
+impl Bundle {
+    /// Reads and checks a bundle. `backbone_sha256` is the checksum of the
+    /// backbone weights this install ships; a bundle taught on other weights
+    /// is refused.
+    pub fn load(dir: &Path, backbone_sha256: &str, device: &Device) -> Result<Self, BundleError> {
+        let manifest_path = dir.join(MANIFEST);
+        let text = fs::read_to_string(&manifest_path).map_err(io(&manifest_path))?;
+        // Check the format version before the full schema, so that a newer
+        // bundle says "newer" rather than "malformed".
+        let probe: serde_json::Value = serde_json::from_str(&text).map_err(|e| BundleError::Manifest {
+            path: manifest_path.clone(),
+            reason: e.to_string(),
+        })?;
+        match probe.get("format_version").and_then(|v| v.as_u64()) {
+            Some(v) if v == FORMAT_VERSION as u64 => {}
+            Some(v) => {
+                return Err(BundleError::Format {
+                    path: manifest_path,
+                    found: v as u32,
+                });
+            }
+            None => {
+                return Err(BundleError::Manifest {
+                    path: manifest_path,
+                    reason: "no format_version".into(),
+                });
+            }
+        }
+        let manifest: Manifest = serde_json::from_value(probe).map_err(|e| BundleError::Manifest {
+            path: manifest_path.clone(),
+            reason: e.to_string(),
+        })?;
+        if manifest.method != "patchcore" {
+            return Err(BundleError::Method {
+                path: manifest_path,
+                method: manifest.method,
+            });
+        }
+        if manifest.backbone.sha256 != backbone_sha256 {
+            return Err(BundleError::Foreign {
+                path: manifest_path,
+                what: "backbone",
+                expected: backbone_sha256.to_owned(),
+                found: manifest.backbone.sha256,
+            });
+        }
+        if !(manifest.threshold.is_finite()) || manifest.input.size == 0 || manifest.blocks.is_empty() {
+            return Err(BundleError::Manifest {
+                path: manifest_path,
+                reason: "threshold, input size or blocks out of range".into(),
+            });
+        }
+        // Only a plain file name inside the bundle, never a path elsewhere.
+        let bank_ref = &manifest.memory_bank;
+        if Path::new(&bank_ref.file).file_name() != Some(bank_ref.file.as_ref()) {
+            return Err(BundleError::Manifest {
+                path: manifest_path,
+                reason: format!("weights file {:?} is not a plain file name", bank_ref.file),
+            });
+        }
+        let bank_path = dir.join(&bank_ref.file);
+        let bytes = fs::read(&bank_path).map_err(io(&bank_path))?;
+        let found = sha256_hex(&bytes);
+        if found != bank_ref.sha256 {
+            return Err(BundleError::Checksum {
+                path: bank_path,
+                expected: bank_ref.sha256.clone(),
+                found,
+            });
+        }
+        let memory_bank = decode_bank(&bytes, bank_ref.rows, bank_ref.dims, device).map_err(|reason| {
+            BundleError::Weights {
+                path: bank_path,
+                reason,
+            }
+        })?;
+        Ok(Self {
+            dir: dir.to_owned(),
+            manifest,
+            memory_bank,
+        })
+    }
+
+    /// Writes a bundle atomically: into a sibling scratch folder, renamed into
+    /// place only when every file is on disk, so an interrupted save leaves
+    /// no half-written bundle (and an existing one untouched until then).
+    pub fn save(dir: &Path, mut manifest: Manifest, memory_bank: &Tensor<2>) -> Result<(), BundleError> {
+        let [rows, dims] = memory_bank.dims();
+        let values =
+            memory_bank
+                .clone()
+                .into_data()
+                .try_to_vec::<f32>()
+                .map_err(|e| BundleError::Weights {
+                    path: dir.to_owned(),
+                    reason: format!("{e:?}"),
+                })?;
+        let bytes = encode_bank(&values, rows, dims);
+        manifest.memory_bank = WeightsRef {
+            file: MEMORY_BANK.into(),
+            rows,
+            dims,
+            sha256: sha256_hex(&bytes),
+        };
+        manifest.format_version = FORMAT_VERSION;
+
+        let parent = dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(io(parent))?;
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let scratch = parent.join(format!(".{name}.partial-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&scratch);
+        fs::create_dir_all(&scratch).map_err(io(&scratch))?;
+        let result = (|| {
+            write_synced(&scratch.join(MEMORY_BANK), &bytes)?;
+            let json = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
+            write_synced(&scratch.join(MANIFEST), &json)?;
+            if dir.exists() {
+                let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+                fs::rename(dir, &old).map_err(io(dir))?;
+                fs::rename(&scratch, dir).map_err(io(dir))?;
+                let _ = fs::remove_dir_all(&old);
+            } else {
+                fs::rename(&scratch, dir).map_err(io(dir))?;
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            let _ = fs::remove_dir_all(&scratch);
+        }
+        result
+    }
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), BundleError> {
+    let mut f = fs::File::create(path).map_err(io(path))?;
+    f.write_all(bytes).map_err(io(path))?;
+    f.sync_all().map_err(io(path))
+}
+
+/// Memory bank file: magic, rows and dims as u64 LE, then rows × dims f32 LE.
+fn encode_bank(values: &[f32], rows: usize, dims: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(24 + values.len() * 4);
+    out.extend_from_slice(BANK_MAGIC);
+    out.extend_from_slice(&(rows as u64).to_le_bytes());
+    out.extend_from_slice(&(dims as u64).to_le_bytes());
+    for v in values {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out
+}
+
+fn decode_bank(bytes: &[u8], rows: usize, dims: usize, device: &Device) -> Result<Tensor<2>, String> {
+    if bytes.len() < 24 || &bytes[..8] != BANK_MAGIC {
+        return Err("not a memory bank file".into());
+    }
+    let file_rows = u64::from_le_bytes(bytes[8..16].try_into().unwrap()) as usize;
+    let file_dims = u64::from_le_bytes(bytes[16..24].try_into().unwrap()) as usize;
+    if (file_rows, file_dims) != (rows, dims) {
+        return Err(format!(
+            "file holds {file_rows} × {file_dims}, manifest says {rows} × {dims}"
+        ));
+    }
+    let body = &bytes[24..];
+    if rows == 0 || dims == 0 || body.len() != rows * dims * 4 {
+        return Err(format!("{} bytes of values for {rows} × {dims}", body.len()));
+    }
+    let values: Vec<f32> = body
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes(c.try_into().unwrap()))
+        .collect();
+    if values.iter().any(|v| !v.is_finite()) {
+        return Err("values that are not finite numbers".into());
+    }
+    Ok(Tensor::from_data(TensorData::new(values, [rows, dims]), device))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BACKBONE: &str = "abc123";
+
+    fn manifest() -> Manifest {
+        Manifest {
+            format_version: FORMAT_VERSION,
+            method: "patchcore".into(),
+            version: "test-1".into(),
+            created_at: "2026-11-30T00:00:00Z".into(),
+            backbone: BackboneRef {
+                name: "efficientnet-lite0".into(),
+                sha256: BACKBONE.into(),
+            },
+            input: InputTransform {
+                size: 224,
+                mean: 127.0,
+                std: 128.0,
+                roi: None,
+            },
+            blocks: vec![4, 10],
+            threshold: 3.5,
+            calibration: Calibration::GoodQuantile {
+                false_reject_rate: 0.01,
+                held_out_good: 10,
+            },
+            normalisation: MapNormalisation {
+                floor: 1.0,
+                threshold: 3.5,
+            },
+            labels: vec![],
+            training: TrainingSummary {
+                good_images: 40,
+                held_out_good: 10,
+                defect_images: 0,
+                dataset_sha256: "00".into(),
+                seconds: 1.0,
+            },
+            memory_bank: WeightsRef {
+                file: String::new(),
+                rows: 0,
+                dims: 0,
+                sha256: String::new(),
+            },
+            metrics: None,
+        }
+    }
+
+    fn saved() -> (tempfile::TempDir, PathBuf, Device) {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("bundle");
+        let device = Device::flex();
+        let bank = Tensor::<2>::from_data(
+            TensorData::new(vec![1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0], [3, 2]),
+            &device,
+        );
+        Bundle::save(&dir, manifest(), &bank).unwrap();
+        (tmp, dir, device)
+    }
+
+    #[test]
+    fn round_trips_and_leaves_no_scratch() {
+        let (tmp, dir, device) = saved();
+        let b = Bundle::load(&dir, BACKBONE, &device).unwrap();
+        assert_eq!(b.manifest.memory_bank.rows, 3);
+        assert_eq!(
+            b.memory_bank.into_data().try_to_vec::<f32>().unwrap(),
+            [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+        );
+        let names: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["bundle"]);
+    }
+
+    #[test]
+    fn truncated_weights_are_named() {
+        let (_tmp, dir, device) = saved();
+        let path = dir.join(MEMORY_BANK);
+        let bytes = fs::read(&path).unwrap();
+        fs::write(&path, &bytes[..bytes.len() - 4]).unwrap();
+        let err = Bundle::load(&dir, BACKBONE, &device).unwrap_err();
+        assert!(matches!(err, BundleError::Checksum { .. }), "{err}");
+        assert!(err.to_string().contains("memory_bank.bin"));
+    }
+
+    #[test]
+    fn corrupt_manifest_and_foreign_backbone_are_refused() {
+        let (_tmp, dir, device) = saved();
+        assert!(matches!(
+            Bundle::load(&dir, "other-backbone", &device),
+            Err(BundleError::Foreign { what: "backbone", .. })
+        ));
+        let manifest_path = dir.join(MANIFEST);
+        let text = fs::read_to_string(&manifest_path).unwrap();
+        fs::write(&manifest_path, &text[..text.len() / 2]).unwrap();
+        assert!(matches!(
+            Bundle::load(&dir, BACKBONE, &device),
+            Err(BundleError::Manifest { .. })
+        ));
+        fs::write(
+            &manifest_path,
+            text.replace("\"format_version\": 1", "\"format_version\": 9"),
+        )
+        .unwrap();
+        assert!(matches!(
+            Bundle::load(&dir, BACKBONE, &device),
+            Err(BundleError::Format { found: 9, .. })
+        ));
+    }
+
+    #[test]
+    fn a_weights_path_outside_the_bundle_is_refused() {
+        let (_tmp, dir, device) = saved();
+        let manifest_path = dir.join(MANIFEST);
+        let text = fs::read_to_string(&manifest_path).unwrap();
+        fs::write(
+            &manifest_path,
+            text.replace("\"memory_bank.bin\"", "\"../../etc/passwd\""),
+        )
+        .unwrap();
+        let err = Bundle::load(&dir, BACKBONE, &device).unwrap_err();
+        assert!(err.to_string().contains("not a plain file name"), "{err}");
+    }
+
+    #[test]
+    fn a_missing_bundle_is_an_io_error_naming_the_path() {
+        let err = Bundle::load(Path::new("/nonexistent/bundle"), BACKBONE, &Device::flex()).unwrap_err();
+        assert!(matches!(err, BundleError::Io { .. }));
+        assert!(err.to_string().contains("/nonexistent/bundle/manifest.json"));
+    }
+}

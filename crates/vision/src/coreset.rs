@@ -1,0 +1,69 @@
+//! Greedy coreset (k-center) selection: the fewest patches that still cover
+//! every normal patch seen in training, so nearest-neighbour scoring stays
+//! fast without forgetting rare normal appearance.
+
+/// Picks `target` row indices of `rows` (n × dim, row-major) by greedy
+/// k-center: each pick is the row farthest from everything picked so far.
+/// Deterministic: starts from row 0.
+pub fn greedy_k_center(rows: &[f32], dim: usize, target: usize) -> Vec<usize> {
+    assert!(dim > 0 && rows.len() % dim == 0, "rows must be n × dim");
+    let n = rows.len() / dim;
+    if target >= n {
+        return (0..n).collect();
+    }
+    let mut picked = Vec::with_capacity(target);
+    let mut min_dist = vec![f32::INFINITY; n];
+    let mut next = 0;
+    while picked.len() < target {
+        picked.push(next);
+        let center = &rows[next * dim..(next + 1) * dim];
+        let mut farthest = (0, f32::MIN);
+        for (i, (row, best)) in rows.chunks_exact(dim).zip(min_dist.iter_mut()).enumerate() {
+            let d = squared_distance(row, center);
+            if d < *best {
+                *best = d;
+            }
+            if *best > farthest.1 {
+                farthest = (i, *best);
+            }
+        }
+        next = farthest.0;
+    }
+    picked
+}
+
+fn squared_distance(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn covers_every_cluster_before_repeating_one() {
+        // Three tight clusters of 10 points in 2-D; three picks hit all three.
+        let mut rows = Vec::new();
+        for (cx, cy) in [(0.0, 0.0), (10.0, 0.0), (0.0, 10.0)] {
+            for k in 0..10 {
+                rows.extend([cx + k as f32 * 0.01, cy - k as f32 * 0.01]);
+            }
+        }
+        let picked = greedy_k_center(&rows, 2, 3);
+        let clusters: std::collections::BTreeSet<usize> = picked.iter().map(|i| i / 10).collect();
+        assert_eq!(clusters.len(), 3, "picked {picked:?}");
+    }
+
+    #[test]
+    fn asking_for_more_than_there_is_returns_all() {
+        assert_eq!(greedy_k_center(&[1.0, 2.0, 3.0], 1, 5), [0, 1, 2]);
+    }
+
+    #[test]
+    fn picks_are_distinct() {
+        let rows: Vec<f32> = (0..200).map(|i| ((i * 37) % 101) as f32).collect();
+        let picked = greedy_k_center(&rows, 2, 50);
+        let unique: std::collections::BTreeSet<_> = picked.iter().collect();
+        assert_eq!(unique.len(), 50);
+    }
+}

@@ -1,0 +1,59 @@
+//! Image → network input: the transform the model manifest names, applied
+//! the same way in training, calibration and at the station.
+
+use burn::tensor::{Device, Tensor, TensorData};
+use image::{RgbImage, imageops::FilterType};
+
+/// Resizes to `size` × `size` (any aspect ratio is squeezed: the ROI is
+/// already cut to the part) and normalises to (v − mean) / std, NCHW.
+pub fn to_input(image: &RgbImage, size: usize, mean: f32, std: f32, device: &Device) -> Tensor<4> {
+    let resized;
+    let image = if image.dimensions() == (size as u32, size as u32) {
+        image
+    } else {
+        resized = image::imageops::resize(image, size as u32, size as u32, FilterType::Triangle);
+        &resized
+    };
+    Tensor::from_data(
+        TensorData::new(planar(image, mean, std), [1, 3, size, size]),
+        device,
+    )
+}
+
+/// Interleaved RGB bytes → three normalised planes (R, G, B).
+fn planar(image: &RgbImage, mean: f32, std: f32) -> Vec<f32> {
+    let pixels = (image.width() * image.height()) as usize;
+    let mut out = vec![0.0; 3 * pixels];
+    let (r, rest) = out.split_at_mut(pixels);
+    let (g, b) = rest.split_at_mut(pixels);
+    let scale = 1.0 / std;
+    for (i, px) in image.as_raw().chunks_exact(3).enumerate() {
+        r[i] = (px[0] as f32 - mean) * scale;
+        g[i] = (px[1] as f32 - mean) * scale;
+        b[i] = (px[2] as f32 - mean) * scale;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn planes_are_rgb_in_order_and_normalised() {
+        let mut img = RgbImage::new(2, 1);
+        img.put_pixel(0, 0, image::Rgb([255, 127, 0]));
+        img.put_pixel(1, 0, image::Rgb([127, 255, 127]));
+        let v = planar(&img, 127.0, 128.0);
+        assert_eq!(v, [1.0, 0.0, 0.0, 1.0, -127.0 / 128.0, 0.0]);
+    }
+
+    #[test]
+    fn input_has_nchw_shape_after_resize() {
+        let img = RgbImage::from_pixel(64, 48, image::Rgb([127, 127, 127]));
+        let x = to_input(&img, 32, 127.0, 128.0, &Device::flex());
+        assert_eq!(x.dims(), [1, 3, 32, 32]);
+        let values = x.into_data().try_to_vec::<f32>().unwrap();
+        assert!(values.iter().all(|v| v.abs() < 1e-6));
+    }
+}
