@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 npm run build:ui --silent
 cargo build --release -p linesight --features custom-protocol
-exec target/release/linesight "$@"
+exec target/release/linesight-app "$@"

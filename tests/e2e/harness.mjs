@@ -11,7 +11,7 @@ import { Builder, By, Key, error as wdError, until } from "selenium-webdriver";
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, "../..");
 /** The app built with the embedded front end (`cargo build --features custom-protocol`). */
-export const appBinary = process.env.LINESIGHT_APP ?? path.join(repoRoot, "target/debug/linesight");
+export const appBinary = process.env.LINESIGHT_APP ?? path.join(repoRoot, "target/debug/linesight-app");
 const tauriDriver = process.env.TAURI_DRIVER ?? path.join(os.homedir(), ".cargo/bin/tauri-driver");
 const TIMEOUT = 15_000;
 

@@ -1,0 +1,55 @@
+//! `linesight`: train, evaluate and run inspection models from a terminal,
+//! over the same crates as the app. No UI, no network, no Python.
+
+mod eval;
+mod infer;
+mod models;
+mod train;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "linesight",
+    version,
+    about = "Linesight inspection models: train, evaluate, infer"
+)]
+struct Cli {
+    /// Folder with the shipped backbone (efficientnet-lite0/backbone.safetensors).
+    /// Default: $LINESIGHT_MODELS, ./models, or the repository's models/ next to the binary.
+    #[arg(long, global = true)]
+    models: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Teach a model from good images: DIR in MVTec AD layout (train/good/…) or a plain folder.
+    Train(train::Args),
+    /// Measure a model on an MVTec AD layout test set: AUROC, false rejects, escapes.
+    Eval(eval::Args),
+    /// Inspect images with a model: verdict, score and optionally the heatmap.
+    Infer(infer::Args),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = (|| {
+        let models = models::Models::locate(cli.models.as_deref())?;
+        match cli.command {
+            Command::Train(args) => train::run(&models, args),
+            Command::Eval(args) => eval::run(&models, args),
+            Command::Infer(args) => infer::run(&models, args),
+        }
+    })();
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

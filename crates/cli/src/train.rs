@@ -1,0 +1,125 @@
+use std::{
+    io::Write,
+    path::PathBuf,
+    sync::{Arc, atomic::AtomicBool},
+};
+
+use anyhow::Context;
+use linesight_vision::{
+    backbone::{INPUT_SIZE, PIXEL_MEAN, PIXEL_STD},
+    bundle::{Bundle, InputTransform},
+    dataset::DataSet,
+    patchcore::DEFAULT_BLOCKS,
+    train::{Progress, TrainConfig, train},
+};
+
+use crate::models::Models;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Good images: MVTec AD layout (train/good/…) or a plain folder.
+    dir: PathBuf,
+    /// Where to write the model bundle (a folder; replaced only when training succeeds).
+    #[arg(long)]
+    out: PathBuf,
+    /// Most patches the memory bank keeps.
+    #[arg(long, default_value_t = 4096)]
+    memory_cap: usize,
+    /// Good-part false-reject rate the threshold is set for.
+    #[arg(long, default_value_t = 0.01)]
+    false_reject_rate: f64,
+    /// Region of interest in the image: x,y,width,height.
+    #[arg(long, value_parser = parse_roi)]
+    roi: Option<[u32; 4]>,
+    /// Images per forward pass.
+    #[arg(long, default_value_t = 8)]
+    batch: usize,
+}
+
+fn parse_roi(s: &str) -> Result<[u32; 4], String> {
+    let parts: Vec<u32> = s
+        .split(',')
+        .map(|p| p.trim().parse::<u32>())
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())?;
+    match parts[..] {
+        [x, y, w, h] if w > 0 && h > 0 => Ok([x, y, w, h]),
+        _ => Err("expected x,y,width,height with width and height above 0".into()),
+    }
+}
+
+pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
+    let data = DataSet::scan(&args.dir)?;
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = cancel.clone();
+    ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::Relaxed))
+        .context("installing the Ctrl-C handler")?;
+    let now = chrono::Utc::now();
+    let name = args
+        .dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "model".into());
+    let cfg = TrainConfig {
+        input: InputTransform {
+            size: INPUT_SIZE,
+            mean: PIXEL_MEAN,
+            std: PIXEL_STD,
+            roi: args.roi,
+        },
+        blocks: DEFAULT_BLOCKS.to_vec(),
+        memory_cap: args.memory_cap,
+        false_reject_rate: args.false_reject_rate,
+        batch_size: args.batch,
+        version: format!("{name}-{}", now.format("%Y%m%dT%H%M%SZ")),
+        created_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    };
+    eprintln!(
+        "training on {} good images from {}",
+        data.train_good.len(),
+        args.dir.display()
+    );
+    let mut stderr = std::io::stderr();
+    let mut report = |p: Progress| {
+        let line = match p {
+            Progress::Features { done, total } => format!("features   {done}/{total}"),
+            Progress::Coreset { patches, keep } => format!("coreset    {patches} patches → {keep}"),
+            Progress::Calibrating { done, total } => format!("calibrating {done}/{total}"),
+        };
+        let _ = write!(stderr, "\r{line:<40}");
+        let _ = stderr.flush();
+    };
+    let trained = train(
+        &models.backbone,
+        &models.backbone_sha256,
+        &data,
+        &cfg,
+        &models.device,
+        &mut report,
+        &cancel,
+    )?;
+    eprintln!();
+    Bundle::save(&args.out, trained.manifest.clone(), &trained.memory_bank)?;
+    let m = &trained.manifest;
+    println!(
+        "wrote {} (threshold {:.4}, {} bank patches, {:.1} s)",
+        args.out.display(),
+        m.threshold,
+        m.memory_bank.rows,
+        m.training.seconds
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_roi;
+
+    #[test]
+    fn roi_parses_four_numbers() {
+        assert_eq!(parse_roi("10, 20,30,40"), Ok([10, 20, 30, 40]));
+        assert!(parse_roi("1,2,3").is_err());
+        assert!(parse_roi("1,2,0,4").is_err());
+        assert!(parse_roi("a,b,c,d").is_err());
+    }
+}

@@ -1,0 +1,106 @@
+//! The whole loop an engineer runs: generate a set, `linesight train`,
+//! `linesight eval`, `linesight infer`, on real decoded images.
+
+use std::{path::Path, process::Command};
+
+use linesight_datagen::{Category, SetSpec, generate};
+
+fn linesight(args: &[&str]) -> std::process::Output {
+    let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models");
+    Command::new(env!("CARGO_BIN_EXE_linesight"))
+        .arg("--models")
+        .arg(models)
+        .args(args)
+        .output()
+        .expect("linesight runs")
+}
+
+fn ok(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+#[test]
+fn train_then_eval_then_infer_on_generated_washers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = SetSpec {
+        category: Category::Washer,
+        train_good: 30,
+        test_good: 10,
+        test_defect_per_type: 4,
+        size: 224,
+        seed: 7,
+    };
+    generate(&spec, tmp.path()).unwrap();
+    let set = tmp.path().join("washer");
+    let bundle = tmp.path().join("washer-model");
+    let bundle_s = bundle.to_str().unwrap();
+
+    ok(&linesight(&[
+        "train",
+        set.to_str().unwrap(),
+        "--out",
+        bundle_s,
+        "--memory-cap",
+        "2000",
+    ]));
+    assert!(bundle.join("manifest.json").is_file() && bundle.join("memory_bank.bin").is_file());
+
+    let eval: serde_json::Value = serde_json::from_str(&ok(&linesight(&[
+        "eval",
+        "--model",
+        bundle_s,
+        set.to_str().unwrap(),
+        "--json",
+    ])))
+    .unwrap();
+    let auroc = eval["image_auroc"].as_f64().unwrap();
+    eprintln!("washer: AUROC {auroc:.4}, {eval}");
+    assert!(auroc >= 0.9, "AUROC {auroc}");
+
+    // One good and one defect image: the defect scores higher and gets its heatmap.
+    let good = set.join("test/good/000.png");
+    let defect_dir = std::fs::read_dir(set.join("test"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap() != "good")
+        .unwrap();
+    let defect = defect_dir.join("000.png");
+    let heat = tmp.path().join("heat");
+    let out = ok(&linesight(&[
+        "infer",
+        "--model",
+        bundle_s,
+        "--json",
+        "--heatmap-dir",
+        heat.to_str().unwrap(),
+        good.to_str().unwrap(),
+        defect.to_str().unwrap(),
+    ]));
+    let rows: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 2);
+    assert!(rows[1]["score"].as_f64() > rows[0]["score"].as_f64());
+    assert!(heat.join("000.heatmap.png").is_file());
+}
+
+#[test]
+fn a_corrupt_bundle_is_refused_with_its_reason() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("bundle")).unwrap();
+    std::fs::write(tmp.path().join("bundle/manifest.json"), "{ not json").unwrap();
+    let image = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/imagenet/coffee_224.png");
+    let out = linesight(&[
+        "infer",
+        "--model",
+        tmp.path().join("bundle").to_str().unwrap(),
+        image.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not a Linesight model manifest"), "{err}");
+}

@@ -1,0 +1,143 @@
+//! A loaded model answering for one image: score, verdict and anomaly map.
+
+use std::sync::Arc;
+
+use burn::tensor::{Device, Tensor};
+use image::RgbImage;
+use serde::Serialize;
+
+use crate::{
+    backbone::EfficientNetLite0,
+    bundle::{Bundle, InputTransform, Manifest},
+    heatmap,
+    patchcore::{AnomalyGrid, MemoryBank, score_batch},
+    preprocess::to_input,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Ok,
+    Ng,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inspection {
+    pub verdict: Verdict,
+    pub score: f32,
+    /// The threshold in force, after the sensitivity offset.
+    pub threshold: f32,
+    pub grid: AnomalyGrid,
+}
+
+/// The part of `image` the model looks at: the manifest's ROI, clamped to
+/// the frame (a ROI past the edge keeps what is inside).
+pub fn crop_roi(image: &RgbImage, roi: Option<[u32; 4]>) -> Option<RgbImage> {
+    let [x, y, w, h] = roi?;
+    let x = x.min(image.width().saturating_sub(1));
+    let y = y.min(image.height().saturating_sub(1));
+    let w = w.min(image.width() - x).max(1);
+    let h = h.min(image.height() - y).max(1);
+    Some(image::imageops::crop_imm(image, x, y, w, h).to_image())
+}
+
+/// The network input for one image under a transform.
+pub fn input_for(image: &RgbImage, t: &InputTransform, device: &Device) -> Tensor<4> {
+    match crop_roi(image, t.roi) {
+        Some(cropped) => to_input(&cropped, t.size, t.mean, t.std, device),
+        None => to_input(image, t.size, t.mean, t.std, device),
+    }
+}
+
+pub struct Inspector {
+    backbone: Arc<EfficientNetLite0>,
+    bank: MemoryBank,
+    manifest: Manifest,
+    device: Device,
+}
+
+impl Inspector {
+    pub fn new(backbone: Arc<EfficientNetLite0>, bundle: Bundle, device: Device) -> Self {
+        Self {
+            backbone,
+            bank: MemoryBank::new(bundle.memory_bank),
+            manifest: bundle.manifest,
+            device,
+        }
+    }
+
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// The threshold moved by a sensitivity in −0.5..=0.5: positive rejects
+    /// more (the threshold drops by that fraction), negative rejects less.
+    pub fn threshold(&self, sensitivity: f32) -> f32 {
+        self.manifest.threshold * (1.0 - sensitivity.clamp(-0.5, 0.5))
+    }
+
+    /// Scores several images in one pass (faster per image than one by one).
+    pub fn score(&self, images: &[RgbImage]) -> Vec<AnomalyGrid> {
+        if images.is_empty() {
+            return Vec::new();
+        }
+        let inputs: Vec<Tensor<4>> = images
+            .iter()
+            .map(|img| input_for(img, &self.manifest.input, &self.device))
+            .collect();
+        score_batch(
+            &self.backbone,
+            &self.bank,
+            Tensor::cat(inputs, 0),
+            &self.manifest.blocks,
+        )
+    }
+
+    pub fn inspect(&self, image: &RgbImage, sensitivity: f32) -> Inspection {
+        let grid = self.score(std::slice::from_ref(image)).remove(0);
+        let score = grid.score();
+        let threshold = self.threshold(sensitivity);
+        let verdict = if score > threshold {
+            Verdict::Ng
+        } else {
+            Verdict::Ok
+        };
+        Inspection {
+            verdict,
+            score,
+            threshold,
+            grid,
+        }
+    }
+
+    /// The display map of an inspection at `width × height` (0 = normal, ≥ 1 = past the threshold).
+    pub fn heatmap(&self, inspection: &Inspection, width: u32, height: u32) -> Vec<f32> {
+        let mut norm = self.manifest.normalisation;
+        norm.threshold = inspection.threshold;
+        let sigma = width.max(height) as f32 / 56.0; // about a quarter of a feature cell
+        heatmap::smooth_map(&inspection.grid, width, height, sigma, norm)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roi_is_clamped_to_the_frame() {
+        let img = RgbImage::new(100, 50);
+        assert_eq!(crop_roi(&img, None), None);
+        assert_eq!(
+            crop_roi(&img, Some([10, 10, 20, 20])).unwrap().dimensions(),
+            (20, 20)
+        );
+        assert_eq!(
+            crop_roi(&img, Some([90, 40, 50, 50])).unwrap().dimensions(),
+            (10, 10)
+        );
+        assert_eq!(
+            crop_roi(&img, Some([500, 500, 5, 5])).unwrap().dimensions(),
+            (1, 1)
+        );
+    }
+}
