@@ -4,6 +4,7 @@
 mod eval;
 mod infer;
 mod models;
+mod synth;
 mod train;
 
 use std::path::PathBuf;
@@ -33,18 +34,21 @@ enum Command {
     Eval(eval::Args),
     /// Inspect images with a model: verdict, score and optionally the heatmap.
     Infer(infer::Args),
+    /// Generate synthetic inspection sets in MVTec AD layout (parts and textures with defects).
+    Synth(synth::Args),
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    let result = (|| {
-        let models = models::Models::locate(cli.models.as_deref())?;
-        match cli.command {
+    let result = match cli.command {
+        Command::Synth(args) => synth::run(args),
+        command => models::Models::locate(cli.models.as_deref()).and_then(|models| match command {
             Command::Train(args) => train::run(&models, args),
             Command::Eval(args) => eval::run(&models, args),
             Command::Infer(args) => infer::run(&models, args),
-        }
-    })();
+            Command::Synth(_) => unreachable!("handled above"),
+        }),
+    };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

@@ -2,15 +2,59 @@
 //! every normal patch seen in training, so nearest-neighbour scoring stays
 //! fast without forgetting rare normal appearance.
 
+/// Dimensions rows are projected to before selection: distances between
+/// patches survive a random projection well (Johnson–Lindenstrauss), and the
+/// selection runs several times faster.
+pub const PROJECTED_DIMS: usize = 64;
+
 /// Picks `target` row indices of `rows` (n × dim, row-major) by greedy
-/// k-center: each pick is the row farthest from everything picked so far.
-/// Deterministic: starts from row 0.
+/// k-center: each pick is the row farthest from everything picked so far,
+/// measured after a fixed random projection. Deterministic: starts from row 0.
 pub fn greedy_k_center(rows: &[f32], dim: usize, target: usize) -> Vec<usize> {
     assert!(dim > 0 && rows.len() % dim == 0, "rows must be n × dim");
     let n = rows.len() / dim;
     if target >= n {
         return (0..n).collect();
     }
+    if dim > PROJECTED_DIMS {
+        return k_center(&project(rows, dim, PROJECTED_DIMS), PROJECTED_DIMS, target);
+    }
+    k_center(rows, dim, target)
+}
+
+/// Sparse random projection (Achlioptas): entries ±√3 with probability 1/6
+/// each, else 0, from a fixed seed.
+fn project(rows: &[f32], dim: usize, to: usize) -> Vec<f32> {
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = || {
+        // splitmix64
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let scale = (3.0f32 / to as f32).sqrt();
+    let matrix: Vec<f32> = (0..dim * to)
+        .map(|_| match next() % 6 {
+            0 => scale,
+            1 => -scale,
+            _ => 0.0,
+        })
+        .collect();
+    let mut out = vec![0.0; rows.len() / dim * to];
+    for (row, o) in rows.chunks_exact(dim).zip(out.chunks_exact_mut(to)) {
+        for (x, m) in row.iter().zip(matrix.chunks_exact(to)) {
+            for (acc, w) in o.iter_mut().zip(m) {
+                *acc += x * w;
+            }
+        }
+    }
+    out
+}
+
+fn k_center(rows: &[f32], dim: usize, target: usize) -> Vec<usize> {
+    let n = rows.len() / dim;
     let mut picked = Vec::with_capacity(target);
     let mut min_dist = vec![f32::INFINITY; n];
     let mut next = 0;
@@ -57,6 +101,16 @@ mod tests {
     #[test]
     fn asking_for_more_than_there_is_returns_all() {
         assert_eq!(greedy_k_center(&[1.0, 2.0, 3.0], 1, 5), [0, 1, 2]);
+    }
+
+    #[test]
+    fn projection_keeps_far_points_far() {
+        // Two groups far apart in 100-D stay far apart after projection.
+        let mut rows = vec![0.0f32; 2 * 100];
+        rows[100..].iter_mut().for_each(|v| *v = 5.0);
+        let p = project(&rows, 100, PROJECTED_DIMS);
+        let d = squared_distance(&p[..PROJECTED_DIMS], &p[PROJECTED_DIMS..]).sqrt();
+        assert!(d > 30.0 && d < 70.0, "projected distance {d}, true 50");
     }
 
     #[test]
