@@ -2,7 +2,10 @@
 //! become the memory bank; the rest, held out, set the threshold and the map
 //! normalisation. Cancellable at every image; nothing is written here.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::{
+    path::PathBuf,
+    sync::atomic::{AtomicBool, Ordering},
+};
 
 use burn::tensor::{Device, Tensor};
 use image::RgbImage;
@@ -82,6 +85,15 @@ pub fn load_rgb(path: &std::path::Path) -> Result<RgbImage, TrainError> {
         })
 }
 
+/// Decodes a batch of image files into one network input.
+fn batch_input(paths: &[PathBuf], input: &InputTransform, device: &Device) -> Result<Tensor<4>, TrainError> {
+    let inputs = paths
+        .iter()
+        .map(|p| Ok(input_for(&load_rgb(p)?, input, device)))
+        .collect::<Result<Vec<_>, TrainError>>()?;
+    Ok(Tensor::cat(inputs, 0))
+}
+
 pub struct Trained {
     pub manifest: Manifest,
     pub memory_bank: Tensor<2>,
@@ -117,11 +129,7 @@ pub fn train(
     let mut patches: Vec<Tensor<2>> = Vec::new();
     for (i, chunk) in fit.chunks(cfg.batch_size.max(1)).enumerate() {
         check()?;
-        let inputs = chunk
-            .iter()
-            .map(|p| Ok(input_for(&load_rgb(p)?, &cfg.input, device)))
-            .collect::<Result<Vec<_>, TrainError>>()?;
-        let emb = patch_embeddings(backbone, Tensor::cat(inputs, 0), &cfg.blocks);
+        let emb = patch_embeddings(backbone, batch_input(chunk, &cfg.input, device)?, &cfg.blocks);
         let [b, h, w, d] = emb.dims();
         patches.push(emb.reshape([b * h * w, d]));
         progress(Progress::Features {
@@ -141,11 +149,12 @@ pub fn train(
     let mut grids: Vec<AnomalyGrid> = Vec::new();
     for chunk in held_out.chunks(cfg.batch_size.max(1)) {
         check()?;
-        let inputs = chunk
-            .iter()
-            .map(|p| Ok(input_for(&load_rgb(p)?, &cfg.input, device)))
-            .collect::<Result<Vec<_>, TrainError>>()?;
-        grids.extend(score_batch(backbone, &bank, Tensor::cat(inputs, 0), &cfg.blocks));
+        grids.extend(score_batch(
+            backbone,
+            &bank,
+            batch_input(chunk, &cfg.input, device)?,
+            &cfg.blocks,
+        ));
         progress(Progress::Calibrating {
             done: grids.len(),
             total: held_out.len(),
