@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+[[ -f "$HOME/.cargo/env" ]] && . "$HOME/.cargo/env"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
 npm run build:ui --silent
 cargo build --release -p linesight --features custom-protocol
 exec target/release/linesight-app "$@"

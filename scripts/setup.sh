@@ -26,12 +26,18 @@ for p in "${packages[@]}"; do
 done
 if ((${#missing[@]})); then
   say "installing system packages: ${missing[*]}"
-  sudo=""
-  [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    sudo=""
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || die "installing ${missing[*]} needs root: run this as root or install sudo."
+    sudo="sudo"
+  fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# A shell opened before rustup ran does not have cargo on PATH yet.
+[[ -f "$HOME/.cargo/env" ]] && . "$HOME/.cargo/env"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 command -v cargo >/dev/null || die "Rust is missing: install it with rustup (https://rustup.rs), then run this again."
 rust_minor=$(rustc --version | sed -E 's/rustc 1\.([0-9]+).*/\1/')
 ((rust_minor >= 95)) || die "Rust 1.95 or newer is needed (found $(rustc --version)): run 'rustup update'."
@@ -39,13 +45,18 @@ command -v node >/dev/null || die "Node.js 20.19 or newer is missing: install it
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \
   || die "Node.js 20.19 or newer is needed (found $(node --version))."
 
+if ! cargo fmt --version >/dev/null 2>&1 && command -v rustup >/dev/null; then
+  say "installing rustfmt"
+  rustup component add rustfmt
+fi
+
 # npm dependencies, from the lockfile, only when it changed since the last install.
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
   say "installing npm dependencies"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-if $want_test_tools && ! command -v tauri-driver >/dev/null && [[ ! -x "$HOME/.cargo/bin/tauri-driver" ]]; then
+if $want_test_tools && ! command -v tauri-driver >/dev/null; then
   say "installing tauri-driver"
   cargo install tauri-driver --locked --version "^2.0" --quiet
 fi

@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
-export PATH="$HOME/.cargo/bin:$PATH"
+[[ -f "$HOME/.cargo/env" ]] && . "$HOME/.cargo/env"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 # One feature set for every Rust build below, so nothing is compiled twice:
 # the app embeds the built UI (custom-protocol) in tests and in E2E alike.

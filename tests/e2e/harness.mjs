@@ -3,7 +3,6 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Builder, By, Key, error as wdError, until } from "selenium-webdriver";
@@ -12,7 +11,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, "../..");
 /** The app built with the embedded front end (`cargo build --features custom-protocol`). */
 export const appBinary = process.env.LINESIGHT_APP ?? path.join(repoRoot, "target/debug/linesight-app");
-const tauriDriver = process.env.TAURI_DRIVER ?? path.join(os.homedir(), ".cargo/bin/tauri-driver");
+// On PATH (scripts/test.sh puts cargo's bin folder there), or as given.
+const tauriDriver = process.env.TAURI_DRIVER ?? "tauri-driver";
 const TIMEOUT = 15_000;
 
 /** A fresh output folder per scenario: screenshots and the app's data dir. */

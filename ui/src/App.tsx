@@ -33,7 +33,7 @@ export default function App() {
         setSession(current);
         setInfo(appInfo);
       } catch (e) {
-        if (!cancelled) setFailure(errorText(e, (detail) => t("common.unexpectedError", { detail })));
+                if (!cancelled) setFailure(errorText(e, (detail) => i18n.t("common.unexpectedError", { detail })));
       }
     };
     void load();
@@ -45,7 +45,7 @@ export default function App() {
       cancelled = true;
       for (const u of unlisten) void u.then((stop) => stop());
     };
-  }, [t]);
+  }, [i18n]);
 
   const body = (() => {
     if (failure) return <Alert type="error" showIcon title={failure} style={{ margin: 24 }} />;

@@ -1,12 +1,14 @@
 import { App } from "antd";
 import { useMemo } from "react";
-import { useTranslation } from "react-i18next";
 import { errorText } from "./errors";
+import i18n from "./i18n";
 
 /** Shows a failed command's message, in the user's language, as a toast. */
 export function useNotify() {
-  const { message } = App.useApp();
-  const { t } = useTranslation();
+    const { message } = App.useApp();
+  // i18n.t rather than the hook's t: stable across language switches, so
+  // screens that load data once do not reload when the language changes.
+  const t = i18n.t.bind(i18n);
   return useMemo(
     () => ({
       error: (e: unknown) => {
@@ -16,6 +18,7 @@ export function useNotify() {
         void message.success(text);
       },
     }),
-    [message, t],
+        // eslint-disable-next-line react-hooks/exhaustive-deps -- t is bound to the global i18n instance
+    [message],
   );
 }

@@ -21,7 +21,8 @@ pub struct Args {
     /// Print one JSON object per image.
     #[arg(long)]
     json: bool,
-    /// Write each image with its heatmap overlaid as <name>.heatmap.png into this folder.
+    /// Write each image with its heatmap overlaid as <n>-<name>.heatmap.png into this folder
+    /// (n: the image's position on the command line, so equal names do not collide).
     #[arg(long)]
     heatmap_dir: Option<PathBuf>,
     /// Sensitivity offset, −0.5 (fewer rejects) to 0.5 (more rejects).
@@ -44,7 +45,7 @@ pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
     if let Some(dir) = &args.heatmap_dir {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
-    for path in &args.images {
+    for (n, path) in args.images.iter().enumerate() {
         let image = load_rgb(path)?;
         let inspection = inspector.inspect(&image, args.sensitivity);
         let heatmap = match &args.heatmap_dir {
@@ -55,7 +56,7 @@ pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
                 let mut canvas = image::DynamicImage::ImageRgb8(view).to_rgba8();
                 imageops::overlay(&mut canvas, &overlay(&map, w, h), 0, 0);
                 let stem = path.file_stem().unwrap_or_default().to_string_lossy();
-                let out = dir.join(format!("{stem}.heatmap.png"));
+                let out = dir.join(format!("{n:03}-{stem}.heatmap.png"));
                 canvas
                     .save(&out)
                     .with_context(|| format!("writing {}", out.display()))?;

@@ -23,10 +23,10 @@ pub struct Args {
     #[arg(long)]
     out: PathBuf,
     /// Most patches the memory bank keeps.
-    #[arg(long, default_value_t = 4096)]
-    memory_cap: usize,
+    #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u32).range(1..))]
+    memory_cap: u32,
     /// Good-part false-reject rate the threshold is set for.
-    #[arg(long, default_value_t = 0.01)]
+    #[arg(long, default_value_t = 0.01, value_parser = parse_rate)]
     false_reject_rate: f64,
     /// Region of interest in the image: x,y,width,height.
     #[arg(long, value_parser = parse_roi)]
@@ -34,6 +34,13 @@ pub struct Args {
     /// Images per forward pass.
     #[arg(long, default_value_t = 8)]
     batch: usize,
+}
+
+fn parse_rate(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(r) if r > 0.0 && r <= 0.5 => Ok(r),
+        _ => Err("expected a rate above 0 and at most 0.5, e.g. 0.01".into()),
+    }
 }
 
 fn parse_roi(s: &str) -> Result<[u32; 4], String> {
@@ -68,7 +75,7 @@ pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
             roi: args.roi,
         },
         blocks: DEFAULT_BLOCKS.to_vec(),
-        memory_cap: args.memory_cap,
+        memory_cap: args.memory_cap as usize,
         false_reject_rate: args.false_reject_rate,
         batch_size: args.batch,
         version: format!("{name}-{}", now.format("%Y%m%dT%H%M%SZ")),
@@ -121,5 +128,15 @@ mod tests {
         assert!(parse_roi("1,2,3").is_err());
         assert!(parse_roi("1,2,0,4").is_err());
         assert!(parse_roi("a,b,c,d").is_err());
+    }
+
+    #[test]
+    fn rate_is_checked_before_any_work() {
+        assert_eq!(super::parse_rate("0.01"), Ok(0.01));
+        assert!(
+            super::parse_rate("0").is_err()
+                && super::parse_rate("0.9").is_err()
+                && super::parse_rate("x").is_err()
+        );
     }
 }

@@ -85,8 +85,11 @@ fn train_then_eval_then_infer_on_generated_washers() {
     ]));
     let rows: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(rows.len(), 2);
-    assert!(rows[1]["score"].as_f64() > rows[0]["score"].as_f64());
-    assert!(heat.join("000.heatmap.png").is_file());
+    let score = |row: &serde_json::Value| row["score"].as_f64().expect("a numeric score");
+    assert!(score(&rows[1]) > score(&rows[0]), "{rows:?}");
+    assert_eq!(rows[1]["verdict"], "ng", "{rows:?}");
+    // Both images are named 000.png: each still gets its own heatmap.
+    assert!(heat.join("000-000.heatmap.png").is_file() && heat.join("001-000.heatmap.png").is_file());
 }
 
 #[test]

@@ -44,13 +44,24 @@ pub struct User {
 }
 
 /// The first administrator, entered on the first-run screen.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Clone, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct NewAdmin {
     pub username: String,
     pub display_name: String,
     pub password: String,
+}
+
+/// Never prints the password.
+impl std::fmt::Debug for NewAdmin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewAdmin")
+            .field("username", &self.username)
+            .field("display_name", &self.display_name)
+            .field("password", &"<redacted>")
+            .finish()
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -61,7 +72,6 @@ struct Credentials {
     role: Role,
     password_hash: String,
     active: bool,
-    failed_logins: i64,
     locked_until: Option<DateTime<Utc>>,
 }
 
@@ -170,10 +180,12 @@ impl Store {
     /// Checks a user name and password. Every attempt is audit-logged;
     /// [`MAX_FAILED_LOGINS`] failures in a row lock the account for [`LOCKOUT`].
     pub async fn login(&self, username: &str, password: &str, machine: &str) -> Result<User> {
-        let typed = username.trim();
+        // What was typed goes into the audit trail: bounded, whatever was sent.
+        let typed: String = username.trim().chars().take(64).collect();
+        let typed = typed.as_str();
         let now = Utc::now();
         let found: Option<Credentials> = sqlx::query_as(
-            "SELECT id, username, display_name, role, password_hash, active, failed_logins, locked_until
+            "SELECT id, username, display_name, role, password_hash, active, locked_until
              FROM users WHERE username = ?",
         )
         .bind(typed)
@@ -193,14 +205,21 @@ impl Store {
 
         let mut tx = self.pool.begin().await?;
         if !matches || !cred.active {
-            let failed = cred.failed_logins + 1;
+            // Counted in the database, so attempts made at the same time all count.
+            let failed: i64 = sqlx::query_scalar(
+                "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins",
+            )
+            .bind(cred.id)
+            .fetch_one(&mut *tx)
+            .await?;
             let lock = (failed >= MAX_FAILED_LOGINS).then(|| now + LOCKOUT);
-            sqlx::query("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?")
-                .bind(if lock.is_some() { 0 } else { failed })
-                .bind(lock)
-                .bind(cred.id)
-                .execute(&mut *tx)
-                .await?;
+            if let Some(until) = lock {
+                sqlx::query("UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?")
+                    .bind(until)
+                    .bind(cred.id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             audit::write(&mut tx, now, failed_login_entry(Some(cred.id), typed, machine)).await?;
             tx.commit().await?;
             return Err(match lock {
@@ -364,6 +383,29 @@ mod tests {
         ));
         assert!(store.needs_setup().await.unwrap());
         assert!(store.audit_recent(10).await.unwrap().is_empty());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn failures_at_the_same_time_all_count() {
+        let (_dir, store) = temp_store().await;
+        store
+            .create_first_admin(admin("boss", "s3cret-pass"), "pc1")
+            .await
+            .unwrap();
+        let mut attempts = tokio::task::JoinSet::new();
+        for _ in 0..MAX_FAILED_LOGINS {
+            let store = store.clone();
+            attempts.spawn(async move { store.login("boss", "wrong-pass", "pc1").await });
+        }
+        while let Some(result) = attempts.join_next().await {
+            assert!(result.unwrap().is_err());
+        }
+        // The fifth concurrent failure locked the account.
+        assert!(matches!(
+            store.login("boss", "s3cret-pass", "pc1").await,
+            Err(Error::AccountLocked { .. })
+        ));
+        assert!(!format!("{:?}", admin("boss", "s3cret-pass")).contains("s3cret"));
     }
 
     #[tokio::test]

@@ -83,6 +83,9 @@ pub(crate) mod tests {
             .fetch_one(&again.pool)
             .await
             .unwrap();
-        assert!(applied >= 1);
+        let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../../migrations"))
+            .unwrap()
+            .count() as i64;
+        assert_eq!(applied, files);
     }
 }

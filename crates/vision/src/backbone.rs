@@ -37,6 +37,8 @@ const STAGES: [(usize, usize, usize, usize, usize); 7] = [
     (3, 1, 6, 320, 1),
 ];
 const STEM_CHANNELS: usize = 32;
+/// Number of MBConv blocks.
+pub const BLOCKS: usize = 16;
 const HEAD_CHANNELS: usize = 1280;
 
 /// Index (0-based) of the last block of each stage, and the channels and
@@ -56,6 +58,14 @@ pub fn stage_outputs() -> Vec<StageOutput> {
             }
         })
         .collect()
+}
+
+/// Output channels of block `block` (< [`BLOCKS`]).
+pub fn block_channels(stages: &[StageOutput], block: usize) -> usize {
+    stages
+        .iter()
+        .find(|s| block <= s.last_block)
+        .map_or(0, |s| s.channels)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -246,7 +256,10 @@ mod tests {
     fn stage_table_matches_the_architecture() {
         let outs = stage_outputs();
         assert_eq!(outs.len(), 7);
-        assert_eq!(outs.last().unwrap().last_block, 15);
+        assert_eq!(outs.last().unwrap().last_block, BLOCKS - 1);
+        assert_eq!(block_channels(&outs, 4), 40);
+        assert_eq!(block_channels(&outs, 10), 112);
+        assert_eq!(block_channels(&outs, 3), 40);
         assert_eq!(
             outs.iter().map(|o| (o.channels, o.stride)).collect::<Vec<_>>(),
             [

@@ -16,7 +16,11 @@ use std::{
 use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
-use crate::{calibrate::Calibration, heatmap::MapNormalisation};
+use crate::{
+    backbone::{BLOCKS, block_channels, stage_outputs},
+    calibrate::Calibration,
+    heatmap::MapNormalisation,
+};
 
 pub const MANIFEST: &str = "manifest.json";
 pub const MEMORY_BANK: &str = "memory_bank.bin";
@@ -109,6 +113,8 @@ pub enum BundleError {
     },
     #[error("{path}: weights are truncated or malformed: {reason}")]
     Weights { path: PathBuf, reason: String },
+    #[error("{path} exists and is not a model bundle: refusing to replace it")]
+    NotABundle { path: PathBuf },
     #[error("{path}: the bundle names {what} {found:?} but {expected:?} is installed")]
     Foreign {
         path: PathBuf,
@@ -185,10 +191,10 @@ impl Bundle {
                 found: manifest.backbone.sha256,
             });
         }
-        if !(manifest.threshold.is_finite()) || manifest.input.size == 0 || manifest.blocks.is_empty() {
+        if let Err(reason) = check_numbers(&manifest) {
             return Err(BundleError::Manifest {
                 path: manifest_path,
-                reason: "threshold, input size or blocks out of range".into(),
+                reason,
             });
         }
         // Only a plain file name inside the bundle, never a path elsewhere.
@@ -245,6 +251,14 @@ impl Bundle {
         };
         manifest.format_version = FORMAT_VERSION;
 
+        // Only ever replace a bundle: never a data set or any other folder
+        // that an engineer pointed `--out` at by mistake.
+        let is_other_folder = dir.is_dir()
+            && !dir.join(MANIFEST).is_file()
+            && fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true);
+        if is_other_folder || (dir.exists() && !dir.is_dir()) {
+            return Err(BundleError::NotABundle { path: dir.to_owned() });
+        }
         let parent = dir
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -264,7 +278,14 @@ impl Bundle {
             if dir.exists() {
                 let old = parent.join(format!(".{name}.old-{}", std::process::id()));
                 fs::rename(dir, &old).map_err(io(dir))?;
-                fs::rename(&scratch, dir).map_err(io(dir))?;
+                if let Err(e) = fs::rename(&scratch, dir) {
+                    // Put the previous bundle back rather than leave none.
+                    let _ = fs::rename(&old, dir);
+                    return Err(BundleError::Io {
+                        path: dir.to_owned(),
+                        source: e,
+                    });
+                }
                 let _ = fs::remove_dir_all(&old);
             } else {
                 fs::rename(&scratch, dir).map_err(io(dir))?;
@@ -276,6 +297,42 @@ impl Bundle {
         }
         result
     }
+}
+
+/// The manifest's numbers must describe something this backbone can run:
+/// anything else would panic or silently pass every part later.
+fn check_numbers(m: &Manifest) -> Result<(), String> {
+    let finite = [
+        m.threshold,
+        m.input.mean,
+        m.input.std,
+        m.normalisation.floor,
+        m.normalisation.threshold,
+    ];
+    if finite.iter().any(|v| !v.is_finite()) || m.input.std <= 0.0 || m.threshold <= 0.0 {
+        return Err("threshold, mean, std or normalisation is not a usable number".into());
+    }
+    if !(32..=1024).contains(&m.input.size) {
+        return Err(format!("input size {} is outside 32..=1024", m.input.size));
+    }
+    let blocks_ok = !m.blocks.is_empty()
+        && m.blocks.windows(2).all(|w| w[0] < w[1])
+        && m.blocks.iter().all(|&b| b < BLOCKS);
+    if !blocks_ok {
+        return Err(format!(
+            "blocks {:?} are not ascending indices below {BLOCKS}",
+            m.blocks
+        ));
+    }
+    let stages = stage_outputs();
+    let channels: usize = m.blocks.iter().map(|&b| block_channels(&stages, b)).sum();
+    if channels != m.memory_bank.dims {
+        return Err(format!(
+            "blocks {:?} give {channels} features, the memory bank has {}",
+            m.blocks, m.memory_bank.dims
+        ));
+    }
+    Ok(())
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), BundleError> {
@@ -308,7 +365,7 @@ fn decode_bank(bytes: &[u8], rows: usize, dims: usize, device: &Device) -> Resul
         ));
     }
     let body = &bytes[24..];
-    if rows == 0 || dims == 0 || body.len() != rows * dims * 4 {
+    if rows == 0 || dims == 0 || rows.checked_mul(dims).and_then(|n| n.checked_mul(4)) != Some(body.len()) {
         return Err(format!("{} bytes of values for {rows} × {dims}", body.len()));
     }
     let values: Vec<f32> = body
@@ -326,6 +383,8 @@ mod tests {
     use super::*;
 
     const BACKBONE: &str = "abc123";
+    /// Channels of blocks 4 and 10.
+    const DIMS: usize = 40 + 112;
 
     fn manifest() -> Manifest {
         Manifest {
@@ -375,10 +434,8 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("bundle");
         let device = Device::flex();
-        let bank = Tensor::<2>::from_data(
-            TensorData::new(vec![1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0], [3, 2]),
-            &device,
-        );
+        let values: Vec<f32> = (0..3 * DIMS).map(|v| v as f32).collect();
+        let bank = Tensor::<2>::from_data(TensorData::new(values, [3, DIMS]), &device);
         Bundle::save(&dir, manifest(), &bank).unwrap();
         (tmp, dir, device)
     }
@@ -388,15 +445,81 @@ mod tests {
         let (tmp, dir, device) = saved();
         let b = Bundle::load(&dir, BACKBONE, &device).unwrap();
         assert_eq!(b.manifest.memory_bank.rows, 3);
-        assert_eq!(
-            b.memory_bank.into_data().try_to_vec::<f32>().unwrap(),
-            [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
-        );
+        let values = b.memory_bank.into_data().try_to_vec::<f32>().unwrap();
+        assert_eq!(values.len(), 3 * DIMS);
+        assert_eq!(values[DIMS + 1], (DIMS + 1) as f32);
         let names: Vec<_> = fs::read_dir(tmp.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["bundle"]);
+    }
+
+    /// Rewrites the weights file and its checksum, to reach the checks behind it.
+    fn replace_weights(dir: &Path, bytes: &[u8]) {
+        fs::write(dir.join(MEMORY_BANK), bytes).unwrap();
+        let path = dir.join(MANIFEST);
+        let mut m: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        m["memory_bank"]["sha256"] = sha256_hex(bytes).into();
+        fs::write(&path, m.to_string()).unwrap();
+    }
+
+    #[test]
+    fn malformed_weights_behind_a_valid_checksum_are_named() {
+        let (_tmp, dir, device) = saved();
+        let good = fs::read(dir.join(MEMORY_BANK)).unwrap();
+        replace_weights(&dir, &good[..good.len() - 4]);
+        let err = Bundle::load(&dir, BACKBONE, &device).unwrap_err();
+        assert!(matches!(err, BundleError::Weights { .. }), "{err}");
+        let mut nan = good.clone();
+        nan[24..28].copy_from_slice(&f32::NAN.to_le_bytes());
+        replace_weights(&dir, &nan);
+        assert!(
+            Bundle::load(&dir, BACKBONE, &device)
+                .unwrap_err()
+                .to_string()
+                .contains("not finite")
+        );
+        replace_weights(&dir, b"garbage");
+        assert!(
+            Bundle::load(&dir, BACKBONE, &device)
+                .unwrap_err()
+                .to_string()
+                .contains("not a memory bank")
+        );
+    }
+
+    #[test]
+    fn numbers_that_cannot_run_are_refused() {
+        let (_tmp, dir, device) = saved();
+        let path = dir.join(MANIFEST);
+        let original: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        let broken = [
+            ("/blocks", serde_json::json!([10, 4])),
+            ("/blocks", serde_json::json!([4, 99])),
+            ("/blocks", serde_json::json!([4])),
+            ("/input/std", serde_json::json!(0.0)),
+            ("/input/size", serde_json::json!(0)),
+        ];
+        for (pointer, value) in broken {
+            let mut m = original.clone();
+            *m.pointer_mut(pointer).unwrap() = value;
+            fs::write(&path, m.to_string()).unwrap();
+            let err = Bundle::load(&dir, BACKBONE, &device).unwrap_err();
+            assert!(matches!(err, BundleError::Manifest { .. }), "{pointer}: {err}");
+        }
+    }
+
+    #[test]
+    fn saving_never_replaces_a_folder_that_is_not_a_bundle() {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("data");
+        fs::create_dir_all(&data).unwrap();
+        fs::write(data.join("000.png"), b"precious").unwrap();
+        let bank = Tensor::<2>::zeros([1, DIMS], &Device::flex());
+        let err = Bundle::save(&data, manifest(), &bank).unwrap_err();
+        assert!(matches!(err, BundleError::NotABundle { .. }));
+        assert_eq!(fs::read(data.join("000.png")).unwrap(), b"precious");
     }
 
     #[test]

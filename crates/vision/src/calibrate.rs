@@ -127,10 +127,13 @@ pub fn threshold_best_f1(good: &[f32], defect: &[f32]) -> Option<(f32, Calibrati
         let fn_ = defect.len() as f64 - tp;
         let f1 = 2.0 * tp / (2.0 * tp + fp + fn_);
         if f1 > best.0 {
+            // Reject means score > t: t just below the lowest score, or halfway
+            // to the previous one unless rounding lands it on the cut score.
             let t = if k == 0 {
-                all[0].0 - 1e-6
+                all[0].0.next_down()
             } else {
-                (all[k - 1].0 + all[k].0) / 2.0
+                let mid = (all[k - 1].0 + all[k].0) / 2.0;
+                if mid < all[k].0 { mid } else { all[k - 1].0 }
             };
             best = (f1, t);
         }

@@ -71,11 +71,4 @@ mod tests {
             ["/dev/video0", "/dev/video2", "/dev/video10", "/dev/videoX"]
         );
     }
-
-    #[test]
-    fn listing_without_devices_is_empty_not_an_error() {
-        // Build machines have no /dev/video*; the call must still answer.
-        let cameras = list_cameras();
-        assert!(cameras.iter().all(|c| c.path.starts_with("/dev/video")));
-    }
 }

@@ -24,7 +24,9 @@ pub struct DataSet {
 pub enum DataSetError {
     #[error("{path}: cannot read the folder: {source}")]
     Io { path: PathBuf, source: std::io::Error },
-    #[error("{0}: no good images (expected train/good/*.png|jpg or images directly in the folder)")]
+    #[error(
+        "{0}: no good images (expected train/good/*.png|jpg, test/good/, or images directly in the folder)"
+    )]
     NoGoodImages(PathBuf),
 }
 
@@ -53,31 +55,32 @@ impl DataSet {
             root: root.to_owned(),
             ..Default::default()
         };
+        let test = root.join("test");
         if train_good_dir.is_dir() {
             set.train_good = images_in(&train_good_dir)?;
-            let test = root.join("test");
-            if test.is_dir() {
-                let entries = fs::read_dir(&test).map_err(|source| DataSetError::Io {
-                    path: test.clone(),
-                    source,
-                })?;
-                for dir in entries
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.is_dir())
-                {
-                    let name = dir.file_name().unwrap_or_default().to_string_lossy().into_owned();
-                    let images = images_in(&dir)?;
-                    if name == "good" {
-                        set.test_good = images;
-                    } else if !images.is_empty() {
-                        set.test_defects.insert(name, images);
-                    }
-                }
-            }
-        } else {
+        } else if !test.is_dir() {
             set.train_good = images_in(root)?;
         }
-        if set.train_good.is_empty() {
+        // test/ is read whether or not train/ is there: eval takes a test-only set.
+        if test.is_dir() {
+            let entries = fs::read_dir(&test).map_err(|source| DataSetError::Io {
+                path: test.clone(),
+                source,
+            })?;
+            for dir in entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_dir())
+            {
+                let name = dir.file_name().unwrap_or_default().to_string_lossy().into_owned();
+                let images = images_in(&dir)?;
+                if name == "good" {
+                    set.test_good = images;
+                } else if !images.is_empty() {
+                    set.test_defects.insert(name, images);
+                }
+            }
+        }
+        if set.train_good.is_empty() && set.test_good.is_empty() {
             return Err(DataSetError::NoGoodImages(root.to_owned()));
         }
         Ok(set)
@@ -136,6 +139,16 @@ mod tests {
         assert_eq!(set.test_good, [r.join("test/good/c.jpg")]);
         assert_eq!(set.test_defects.keys().collect::<Vec<_>>(), ["crack"]);
         assert_eq!(set.defect_count(), 1);
+    }
+
+    #[test]
+    fn a_test_only_set_is_read_for_evaluation() {
+        let tmp = tempfile::tempdir().unwrap();
+        touch(&tmp.path().join("test/good/a.png"));
+        touch(&tmp.path().join("test/hole/b.png"));
+        let set = DataSet::scan(tmp.path()).unwrap();
+        assert!(set.train_good.is_empty());
+        assert_eq!((set.test_good.len(), set.defect_count()), (1, 1));
     }
 
     #[test]

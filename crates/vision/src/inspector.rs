@@ -97,10 +97,11 @@ impl Inspector {
         let grid = self.score(std::slice::from_ref(image)).remove(0);
         let score = grid.score();
         let threshold = self.threshold(sensitivity);
-        let verdict = if score > threshold {
-            Verdict::Ng
-        } else {
+        // Fail closed: a score that is not a number rejects the part.
+        let verdict = if score <= threshold {
             Verdict::Ok
+        } else {
+            Verdict::Ng
         };
         Inspection {
             verdict,
@@ -112,8 +113,10 @@ impl Inspector {
 
     /// The display map of an inspection at `width × height` (0 = normal, ≥ 1 = past the threshold).
     pub fn heatmap(&self, inspection: &Inspection, width: u32, height: u32) -> Vec<f32> {
+        // A lower threshold (higher sensitivity) must not sink below the floor.
         let mut norm = self.manifest.normalisation;
         norm.threshold = inspection.threshold;
+        norm.floor = norm.floor.min(inspection.threshold * 0.9);
         let sigma = width.max(height) as f32 / 56.0; // about a quarter of a feature cell
         heatmap::smooth_map(&inspection.grid, width, height, sigma, norm)
     }

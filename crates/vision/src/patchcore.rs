@@ -120,9 +120,16 @@ pub struct AnomalyGrid {
 }
 
 impl AnomalyGrid {
-    /// The image score: the worst patch.
+    /// The image score: the worst patch. NaN if any patch is NaN, so that a
+    /// broken computation can never pass a part.
     pub fn score(&self) -> f32 {
-        self.values.iter().copied().fold(f32::MIN, f32::max)
+        self.values.iter().copied().fold(f32::MIN, |m, v| {
+            if m.is_nan() || v.is_nan() {
+                f32::NAN
+            } else {
+                m.max(v)
+            }
+        })
     }
 }
 
@@ -167,6 +174,25 @@ mod tests {
         for (got, want) in d.iter().zip(want) {
             assert!((got - want).abs() < 1e-3, "{d:?}");
         }
+    }
+
+    #[test]
+    fn a_nan_patch_makes_the_score_nan() {
+        let grid = AnomalyGrid {
+            width: 3,
+            height: 1,
+            values: vec![1.0, f32::NAN, 2.0],
+        };
+        assert!(grid.score().is_nan());
+        assert_eq!(
+            AnomalyGrid {
+                width: 2,
+                height: 1,
+                values: vec![1.0, 2.0]
+            }
+            .score(),
+            2.0
+        );
     }
 
     #[test]

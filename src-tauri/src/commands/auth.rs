@@ -47,11 +47,12 @@ pub async fn login(
 #[specta::specta]
 pub async fn logout(app: AppHandle, state: State<'_, AppState>) -> AppResult<()> {
     let session = state.require_session()?;
-    state.store.logout(&session.user, &state.machine).await?;
+    // End the session first: a failed audit write must not leave a shared
+    // terminal signed in.
     state.set_session(None);
-    tracing::info!(user = %session.user.username, "signed out");
     let _ = SessionChanged { session: None }.emit(&app);
-    Ok(())
+    tracing::info!(user = %session.user.username, "signed out");
+    Ok(state.store.logout(&session.user, &state.machine).await?)
 }
 
 /// The signed-in session, if any (the UI asks after a reload).
