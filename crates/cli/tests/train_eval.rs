@@ -108,3 +108,30 @@ fn a_corrupt_bundle_is_refused_with_its_reason() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("not a Linesight model manifest"), "{err}");
 }
+
+#[test]
+fn the_shipped_demo_bundle_loads_and_tells_a_defect_from_a_good_part() {
+    use linesight_datagen::{Defect, render_defect, render_good};
+    let tmp = tempfile::tempdir().unwrap();
+    // Seeds the demo set was not generated from.
+    let good = tmp.path().join("good.png");
+    render_good(Category::Washer, 91_001, 256).save(&good).unwrap();
+    let defect = tmp.path().join("crack.png");
+    render_defect(Category::Washer, Defect::Crack, 3, 91_002, 256)
+        .unwrap()
+        .0
+        .save(&defect)
+        .unwrap();
+    let bundle = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/demo-washer");
+    let out = ok(&linesight(&[
+        "infer",
+        "--model",
+        bundle.to_str().unwrap(),
+        "--json",
+        good.to_str().unwrap(),
+        defect.to_str().unwrap(),
+    ]));
+    let rows: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows[0]["verdict"], "ok", "{rows:?}");
+    assert_eq!(rows[1]["verdict"], "ng", "{rows:?}");
+}
