@@ -4,7 +4,7 @@ use anyhow::{Context, bail};
 use linesight_vision::{
     calibrate::{Confusion, auroc},
     dataset::DataSet,
-    train::load_rgb,
+    preprocess::load_rgb,
 };
 use serde::Serialize;
 

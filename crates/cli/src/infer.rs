@@ -5,7 +5,7 @@ use image::imageops;
 use linesight_vision::{
     heatmap::overlay,
     inspector::{Verdict, crop_roi},
-    train::load_rgb,
+    preprocess::load_rgb,
 };
 use serde::Serialize;
 

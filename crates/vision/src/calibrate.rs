@@ -2,8 +2,8 @@
 //!
 //! With good images only, the threshold is set on held-out good images at a
 //! target false-reject rate: the rate the line accepts of good parts sent to
-//! rework. When labelled defect images exist it comes from the ROC instead,
-//! at the best F1. Either way the method travels in the model manifest.
+//! rework. With labelled defect images, [`threshold_best_f1`] takes it from
+//! the ROC instead. Either way the method travels in the model manifest.
 
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal};

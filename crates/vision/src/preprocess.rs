@@ -2,7 +2,24 @@
 //! the same way in training, calibration and at the station.
 
 use burn::tensor::{Device, Tensor, TensorData};
+use std::path::Path;
+
 use image::{RgbImage, imageops::FilterType};
+
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: cannot read the image: {reason}")]
+pub struct ImageError {
+    pub path: String,
+    pub reason: String,
+}
+
+/// Decodes an image file (PNG or JPEG) to 8-bit RGB.
+pub fn load_rgb(path: &Path) -> Result<RgbImage, ImageError> {
+    image::open(path).map(|i| i.to_rgb8()).map_err(|e| ImageError {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })
+}
 
 /// Resizes to `size` × `size` (any aspect ratio is squeezed: the ROI is
 /// already cut to the part) and normalises to (v − mean) / std, NCHW.

@@ -8,7 +8,6 @@ use std::{
 };
 
 use burn::tensor::{Device, Tensor};
-use image::RgbImage;
 
 use crate::{
     backbone::EfficientNetLite0,
@@ -18,6 +17,7 @@ use crate::{
     heatmap::MapNormalisation,
     inspector::input_for,
     patchcore::{AnomalyGrid, MemoryBank, patch_embeddings, score_batch},
+    preprocess::{ImageError, load_rgb},
 };
 
 #[derive(Debug, Clone)]
@@ -47,8 +47,8 @@ pub enum Progress {
 pub enum TrainError {
     #[error("training needs at least {needed} good images, found {found}")]
     TooFewImages { needed: usize, found: usize },
-    #[error("{path}: cannot read the image: {reason}")]
-    Image { path: String, reason: String },
+    #[error(transparent)]
+    Image(#[from] ImageError),
     #[error("calibration failed: {0}")]
     Calibration(#[from] CalibrationError),
     #[error("training was cancelled")]
@@ -74,15 +74,6 @@ pub fn split_held_out<T: Clone>(images: &[T]) -> (Vec<T>, Vec<T>) {
         }
     }
     (fit, out)
-}
-
-pub fn load_rgb(path: &std::path::Path) -> Result<RgbImage, TrainError> {
-    image::open(path)
-        .map(|i| i.to_rgb8())
-        .map_err(|e| TrainError::Image {
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        })
 }
 
 /// Decodes a batch of image files into one network input.
@@ -166,7 +157,7 @@ pub fn train(
     patch_values.sort_by(f32::total_cmp);
     let floor = patch_values[(patch_values.len() * 99 / 100).min(patch_values.len() - 1)];
 
-    let dataset_sha256 = hash_files(&data.root, good).map_err(|e| TrainError::Image {
+    let dataset_sha256 = hash_files(&data.root, good).map_err(|e| ImageError {
         path: data.root.display().to_string(),
         reason: e.to_string(),
     })?;
