@@ -63,6 +63,7 @@ class GraphBuilder:
     def __init__(self, weights):
         self.w = weights
         self.nodes, self.inits, self.used = [], [], set()
+        self.block_outputs = []  # tensor name after each MBConv block
         self.n = 0
 
     def _name(self, prefix):
@@ -131,6 +132,7 @@ class GraphBuilder:
                     x = self.add(x, inp)
                 cin = cout
                 idx += 1
+                self.block_outputs.append(x)
         assert f"_blocks.{idx}._depthwise_conv.weight" not in w, "more blocks than the stage table"
         x, _ = self.conv(x, size, "_conv_head", 1)
         x = self.relu6(self.bn(x, "_bn1"))

@@ -23,8 +23,6 @@ pub struct Args {
     /// Print the summary as JSON.
     #[arg(long)]
     json: bool,
-    #[arg(long, default_value_t = 8)]
-    batch: usize,
 }
 
 #[derive(Serialize)]
@@ -58,17 +56,9 @@ pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
     }
 
     let mut scores = Vec::with_capacity(labelled.len());
-    for (i, chunk) in labelled.chunks(args.batch.max(1)).enumerate() {
-        let images = chunk
-            .iter()
-            .map(|(p, _)| load_rgb(p))
-            .collect::<Result<Vec<_>, _>>()?;
-        scores.extend(inspector.score(&images).iter().map(|g| g.score()));
-        eprint!(
-            "\rscored {}/{}",
-            (i * args.batch + chunk.len()).min(labelled.len()),
-            labelled.len()
-        );
+    for (i, (path, _)) in labelled.iter().enumerate() {
+        scores.push(inspector.score(&load_rgb(path)?).score());
+        eprint!("\rscored {}/{}", i + 1, labelled.len());
     }
     eprintln!();
 

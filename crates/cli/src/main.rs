@@ -1,6 +1,7 @@
 //! `linesight`: train, evaluate and run inspection models from a terminal,
 //! over the same crates as the app. No UI, no network, no Python.
 
+mod bench;
 mod eval;
 mod infer;
 mod models;
@@ -36,6 +37,8 @@ enum Command {
     Infer(infer::Args),
     /// Generate synthetic inspection sets in MVTec AD layout (parts and textures with defects).
     Synth(synth::Args),
+    /// Time inference and training on this machine (see BENCHMARKS.md).
+    Bench(bench::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -46,6 +49,7 @@ fn main() -> std::process::ExitCode {
             Command::Train(args) => train::run(&models, args),
             Command::Eval(args) => eval::run(&models, args),
             Command::Infer(args) => infer::run(&models, args),
+            Command::Bench(args) => bench::run(&models, args),
             Command::Synth(_) => unreachable!("handled above"),
         }),
     };

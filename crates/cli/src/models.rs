@@ -4,10 +4,9 @@ use std::{
 };
 
 use anyhow::{Context, bail};
-use burn::tensor::Device;
 use linesight_vision::{
-    backbone::EfficientNetLite0,
     bundle::{Bundle, sha256_hex},
+    cpu_net::CpuNet,
     inspector::Inspector,
 };
 
@@ -15,9 +14,8 @@ const BACKBONE: &str = "efficientnet-lite0/backbone.safetensors";
 
 /// The shipped backbone, loaded once.
 pub struct Models {
-    pub backbone: Arc<EfficientNetLite0>,
+    pub net: Arc<CpuNet>,
     pub backbone_sha256: String,
-    pub device: Device,
 }
 
 impl Models {
@@ -41,17 +39,14 @@ impl Models {
             bail!("no backbone weights found (looked for {BACKBONE} in {candidates:?}); pass --models DIR");
         };
         let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-        let device = Device::flex();
-        let backbone = EfficientNetLite0::load(&path, &device)?;
         Ok(Self {
-            backbone: Arc::new(backbone),
+            net: Arc::new(CpuNet::load(&path)?),
             backbone_sha256: sha256_hex(&bytes),
-            device,
         })
     }
 
     pub fn inspector(&self, bundle: &Path) -> anyhow::Result<Inspector> {
-        let bundle = Bundle::load(bundle, &self.backbone_sha256, &self.device)?;
-        Ok(Inspector::new(self.backbone.clone(), bundle, self.device.clone()))
+        let bundle = Bundle::load(bundle, &self.backbone_sha256)?;
+        Ok(Inspector::new(self.net.clone(), bundle))
     }
 }

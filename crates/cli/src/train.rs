@@ -15,6 +15,9 @@ use linesight_vision::{
 
 use crate::models::Models;
 
+/// Bank size: inspection stays fast and AUROC stops improving past it on generated parts.
+pub const DEFAULT_MEMORY_CAP: u32 = 4096;
+
 #[derive(clap::Args)]
 pub struct Args {
     /// Good images: MVTec AD layout (train/good/…) or a plain folder.
@@ -23,7 +26,7 @@ pub struct Args {
     #[arg(long)]
     out: PathBuf,
     /// Most patches the memory bank keeps.
-    #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, default_value_t = DEFAULT_MEMORY_CAP, value_parser = clap::value_parser!(u32).range(1..))]
     memory_cap: u32,
     /// Good-part false-reject rate the threshold is set for.
     #[arg(long, default_value_t = 0.01, value_parser = parse_rate)]
@@ -31,9 +34,6 @@ pub struct Args {
     /// Region of interest in the image: x,y,width,height.
     #[arg(long, value_parser = parse_roi)]
     roi: Option<[u32; 4]>,
-    /// Images per forward pass.
-    #[arg(long, default_value_t = 8)]
-    batch: usize,
 }
 
 fn parse_rate(s: &str) -> Result<f64, String> {
@@ -77,7 +77,6 @@ pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
         blocks: DEFAULT_BLOCKS.to_vec(),
         memory_cap: args.memory_cap as usize,
         false_reject_rate: args.false_reject_rate,
-        batch_size: args.batch,
         version: format!("{name}-{}", now.format("%Y%m%dT%H%M%SZ")),
         created_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     };
@@ -97,11 +96,10 @@ pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
         let _ = stderr.flush();
     };
     let trained = train(
-        &models.backbone,
+        &models.net,
         &models.backbone_sha256,
         &data,
         &cfg,
-        &models.device,
         &mut report,
         &cancel,
     )?;

@@ -95,12 +95,12 @@ fn relu6(x: Tensor<4>) -> Tensor<4> {
 /// Inverted residual block: 1×1 expand → depthwise k×k → 1×1 project.
 #[derive(Module, Debug)]
 pub struct MbConv {
-    expand_conv: Option<Conv2d>,
-    bn0: Option<BatchNorm>,
-    depthwise_conv: Conv2d,
-    bn1: BatchNorm,
-    project_conv: Conv2d,
-    bn2: BatchNorm,
+    pub(crate) expand_conv: Option<Conv2d>,
+    pub(crate) bn0: Option<BatchNorm>,
+    pub(crate) depthwise_conv: Conv2d,
+    pub(crate) bn1: BatchNorm,
+    pub(crate) project_conv: Conv2d,
+    pub(crate) bn2: BatchNorm,
 }
 
 impl MbConv {
@@ -148,12 +148,12 @@ impl MbConv {
 
 #[derive(Module, Debug)]
 pub struct EfficientNetLite0 {
-    conv_stem: Conv2d,
-    bn0: BatchNorm,
-    blocks: Vec<MbConv>,
-    conv_head: Conv2d,
-    bn1: BatchNorm,
-    fc: Linear,
+    pub(crate) conv_stem: Conv2d,
+    pub(crate) bn0: BatchNorm,
+    pub(crate) blocks: Vec<MbConv>,
+    pub(crate) conv_head: Conv2d,
+    pub(crate) bn1: BatchNorm,
+    pub(crate) fc: Linear,
 }
 
 #[derive(Debug, thiserror::Error)]

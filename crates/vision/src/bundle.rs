@@ -13,13 +13,13 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use crate::{
     backbone::{BLOCKS, block_channels, stage_outputs},
     calibrate::Calibration,
     heatmap::MapNormalisation,
+    patchcore::MemoryBank,
 };
 
 pub const MANIFEST: &str = "manifest.json";
@@ -142,14 +142,15 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub struct Bundle {
     pub dir: PathBuf,
     pub manifest: Manifest,
-    pub memory_bank: Tensor<2>,
+    /// `[manifest.memory_bank.rows, manifest.memory_bank.dims]`, row-major.
+    pub memory_bank: Vec<f32>,
 }
 
 impl Bundle {
     /// Reads and checks a bundle. `backbone_sha256` is the checksum of the
     /// backbone weights this install ships; a bundle taught on other weights
     /// is refused.
-    pub fn load(dir: &Path, backbone_sha256: &str, device: &Device) -> Result<Self, BundleError> {
+    pub fn load(dir: &Path, backbone_sha256: &str) -> Result<Self, BundleError> {
         let manifest_path = dir.join(MANIFEST);
         let text = fs::read_to_string(&manifest_path).map_err(io(&manifest_path))?;
         // Check the format version before the full schema, so that a newer
@@ -215,12 +216,11 @@ impl Bundle {
                 found,
             });
         }
-        let memory_bank = decode_bank(&bytes, bank_ref.rows, bank_ref.dims, device).map_err(|reason| {
-            BundleError::Weights {
+        let memory_bank =
+            decode_bank(&bytes, bank_ref.rows, bank_ref.dims).map_err(|reason| BundleError::Weights {
                 path: bank_path,
                 reason,
-            }
-        })?;
+            })?;
         Ok(Self {
             dir: dir.to_owned(),
             manifest,
@@ -231,18 +231,9 @@ impl Bundle {
     /// Writes a bundle atomically: into a sibling scratch folder, renamed into
     /// place only when every file is on disk, so an interrupted save leaves
     /// no half-written bundle (and an existing one untouched until then).
-    pub fn save(dir: &Path, mut manifest: Manifest, memory_bank: &Tensor<2>) -> Result<(), BundleError> {
-        let [rows, dims] = memory_bank.dims();
-        let values =
-            memory_bank
-                .clone()
-                .into_data()
-                .try_to_vec::<f32>()
-                .map_err(|e| BundleError::Weights {
-                    path: dir.to_owned(),
-                    reason: format!("{e:?}"),
-                })?;
-        let bytes = encode_bank(&values, rows, dims);
+    pub fn save(dir: &Path, mut manifest: Manifest, memory_bank: &MemoryBank) -> Result<(), BundleError> {
+        let (rows, dims) = (memory_bank.len(), memory_bank.dims());
+        let bytes = encode_bank(memory_bank.values(), rows, dims);
         manifest.memory_bank = WeightsRef {
             file: MEMORY_BANK.into(),
             rows,
@@ -353,7 +344,7 @@ fn encode_bank(values: &[f32], rows: usize, dims: usize) -> Vec<u8> {
     out
 }
 
-fn decode_bank(bytes: &[u8], rows: usize, dims: usize, device: &Device) -> Result<Tensor<2>, String> {
+fn decode_bank(bytes: &[u8], rows: usize, dims: usize) -> Result<Vec<f32>, String> {
     if bytes.len() < 24 || &bytes[..8] != BANK_MAGIC {
         return Err("not a memory bank file".into());
     }
@@ -375,7 +366,7 @@ fn decode_bank(bytes: &[u8], rows: usize, dims: usize, device: &Device) -> Resul
     if values.iter().any(|v| !v.is_finite()) {
         return Err("values that are not finite numbers".into());
     }
-    Ok(Tensor::from_data(TensorData::new(values, [rows, dims]), device))
+    Ok(values)
 }
 
 #[cfg(test)]
@@ -430,22 +421,20 @@ mod tests {
         }
     }
 
-    fn saved() -> (tempfile::TempDir, PathBuf, Device) {
+    fn saved() -> (tempfile::TempDir, PathBuf) {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("bundle");
-        let device = Device::flex();
         let values: Vec<f32> = (0..3 * DIMS).map(|v| v as f32).collect();
-        let bank = Tensor::<2>::from_data(TensorData::new(values, [3, DIMS]), &device);
-        Bundle::save(&dir, manifest(), &bank).unwrap();
-        (tmp, dir, device)
+        Bundle::save(&dir, manifest(), &MemoryBank::new(values, DIMS)).unwrap();
+        (tmp, dir)
     }
 
     #[test]
     fn round_trips_and_leaves_no_scratch() {
-        let (tmp, dir, device) = saved();
-        let b = Bundle::load(&dir, BACKBONE, &device).unwrap();
+        let (tmp, dir) = saved();
+        let b = Bundle::load(&dir, BACKBONE).unwrap();
         assert_eq!(b.manifest.memory_bank.rows, 3);
-        let values = b.memory_bank.into_data().try_to_vec::<f32>().unwrap();
+        let values = b.memory_bank;
         assert_eq!(values.len(), 3 * DIMS);
         assert_eq!(values[DIMS + 1], (DIMS + 1) as f32);
         let names: Vec<_> = fs::read_dir(tmp.path())
@@ -466,23 +455,23 @@ mod tests {
 
     #[test]
     fn malformed_weights_behind_a_valid_checksum_are_named() {
-        let (_tmp, dir, device) = saved();
+        let (_tmp, dir) = saved();
         let good = fs::read(dir.join(MEMORY_BANK)).unwrap();
         replace_weights(&dir, &good[..good.len() - 4]);
-        let err = Bundle::load(&dir, BACKBONE, &device).unwrap_err();
+        let err = Bundle::load(&dir, BACKBONE).unwrap_err();
         assert!(matches!(err, BundleError::Weights { .. }), "{err}");
         let mut nan = good.clone();
         nan[24..28].copy_from_slice(&f32::NAN.to_le_bytes());
         replace_weights(&dir, &nan);
         assert!(
-            Bundle::load(&dir, BACKBONE, &device)
+            Bundle::load(&dir, BACKBONE)
                 .unwrap_err()
                 .to_string()
                 .contains("not finite")
         );
         replace_weights(&dir, b"garbage");
         assert!(
-            Bundle::load(&dir, BACKBONE, &device)
+            Bundle::load(&dir, BACKBONE)
                 .unwrap_err()
                 .to_string()
                 .contains("not a memory bank")
@@ -491,7 +480,7 @@ mod tests {
 
     #[test]
     fn numbers_that_cannot_run_are_refused() {
-        let (_tmp, dir, device) = saved();
+        let (_tmp, dir) = saved();
         let path = dir.join(MANIFEST);
         let original: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
         let broken = [
@@ -505,7 +494,7 @@ mod tests {
             let mut m = original.clone();
             *m.pointer_mut(pointer).unwrap() = value;
             fs::write(&path, m.to_string()).unwrap();
-            let err = Bundle::load(&dir, BACKBONE, &device).unwrap_err();
+            let err = Bundle::load(&dir, BACKBONE).unwrap_err();
             assert!(matches!(err, BundleError::Manifest { .. }), "{pointer}: {err}");
         }
     }
@@ -516,7 +505,7 @@ mod tests {
         let data = tmp.path().join("data");
         fs::create_dir_all(&data).unwrap();
         fs::write(data.join("000.png"), b"precious").unwrap();
-        let bank = Tensor::<2>::zeros([1, DIMS], &Device::flex());
+        let bank = MemoryBank::new(vec![0.0; DIMS], DIMS);
         let err = Bundle::save(&data, manifest(), &bank).unwrap_err();
         assert!(matches!(err, BundleError::NotABundle { .. }));
         assert_eq!(fs::read(data.join("000.png")).unwrap(), b"precious");
@@ -524,27 +513,27 @@ mod tests {
 
     #[test]
     fn truncated_weights_are_named() {
-        let (_tmp, dir, device) = saved();
+        let (_tmp, dir) = saved();
         let path = dir.join(MEMORY_BANK);
         let bytes = fs::read(&path).unwrap();
         fs::write(&path, &bytes[..bytes.len() - 4]).unwrap();
-        let err = Bundle::load(&dir, BACKBONE, &device).unwrap_err();
+        let err = Bundle::load(&dir, BACKBONE).unwrap_err();
         assert!(matches!(err, BundleError::Checksum { .. }), "{err}");
         assert!(err.to_string().contains("memory_bank.bin"));
     }
 
     #[test]
     fn corrupt_manifest_and_foreign_backbone_are_refused() {
-        let (_tmp, dir, device) = saved();
+        let (_tmp, dir) = saved();
         assert!(matches!(
-            Bundle::load(&dir, "other-backbone", &device),
+            Bundle::load(&dir, "other-backbone"),
             Err(BundleError::Foreign { what: "backbone", .. })
         ));
         let manifest_path = dir.join(MANIFEST);
         let text = fs::read_to_string(&manifest_path).unwrap();
         fs::write(&manifest_path, &text[..text.len() / 2]).unwrap();
         assert!(matches!(
-            Bundle::load(&dir, BACKBONE, &device),
+            Bundle::load(&dir, BACKBONE),
             Err(BundleError::Manifest { .. })
         ));
         fs::write(
@@ -553,14 +542,14 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(
-            Bundle::load(&dir, BACKBONE, &device),
+            Bundle::load(&dir, BACKBONE),
             Err(BundleError::Format { found: 9, .. })
         ));
     }
 
     #[test]
     fn a_weights_path_outside_the_bundle_is_refused() {
-        let (_tmp, dir, device) = saved();
+        let (_tmp, dir) = saved();
         let manifest_path = dir.join(MANIFEST);
         let text = fs::read_to_string(&manifest_path).unwrap();
         fs::write(
@@ -568,13 +557,13 @@ mod tests {
             text.replace("\"memory_bank.bin\"", "\"../../etc/passwd\""),
         )
         .unwrap();
-        let err = Bundle::load(&dir, BACKBONE, &device).unwrap_err();
+        let err = Bundle::load(&dir, BACKBONE).unwrap_err();
         assert!(err.to_string().contains("not a plain file name"), "{err}");
     }
 
     #[test]
     fn a_missing_bundle_is_an_io_error_naming_the_path() {
-        let err = Bundle::load(Path::new("/nonexistent/bundle"), BACKBONE, &Device::flex()).unwrap_err();
+        let err = Bundle::load(Path::new("/nonexistent/bundle"), BACKBONE).unwrap_err();
         assert!(matches!(err, BundleError::Io { .. }));
         assert!(err.to_string().contains("/nonexistent/bundle/manifest.json"));
     }

@@ -11,7 +11,7 @@ pub const PROJECTED_DIMS: usize = 64;
 /// k-center: each pick is the row farthest from everything picked so far,
 /// measured after a fixed random projection. Deterministic: starts from row 0.
 pub fn greedy_k_center(rows: &[f32], dim: usize, target: usize) -> Vec<usize> {
-    assert!(dim > 0 && rows.len() % dim == 0, "rows must be n × dim");
+    assert!(dim > 0 && rows.len().is_multiple_of(dim), "rows must be n × dim");
     let n = rows.len() / dim;
     if target >= n {
         return (0..n).collect();

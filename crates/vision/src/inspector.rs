@@ -2,16 +2,15 @@
 
 use std::sync::Arc;
 
-use burn::tensor::{Device, Tensor};
 use image::RgbImage;
 use serde::Serialize;
 
 use crate::{
-    backbone::EfficientNetLite0,
     bundle::{Bundle, InputTransform, Manifest},
+    cpu_net::{CpuNet, FeatureMap},
     heatmap,
-    patchcore::{AnomalyGrid, MemoryBank, score_batch},
-    preprocess::to_input,
+    patchcore::{self, AnomalyGrid, MemoryBank},
+    preprocess::to_map,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -42,27 +41,25 @@ pub fn crop_roi(image: &RgbImage, roi: Option<[u32; 4]>) -> Option<RgbImage> {
 }
 
 /// The network input for one image under a transform.
-pub fn input_for(image: &RgbImage, t: &InputTransform, device: &Device) -> Tensor<4> {
+pub fn input_for(image: &RgbImage, t: &InputTransform) -> FeatureMap {
     match crop_roi(image, t.roi) {
-        Some(cropped) => to_input(&cropped, t.size, t.mean, t.std, device),
-        None => to_input(image, t.size, t.mean, t.std, device),
+        Some(cropped) => to_map(&cropped, t.size, t.mean, t.std),
+        None => to_map(image, t.size, t.mean, t.std),
     }
 }
 
 pub struct Inspector {
-    backbone: Arc<EfficientNetLite0>,
+    net: Arc<CpuNet>,
     bank: MemoryBank,
     manifest: Manifest,
-    device: Device,
 }
 
 impl Inspector {
-    pub fn new(backbone: Arc<EfficientNetLite0>, bundle: Bundle, device: Device) -> Self {
+    pub fn new(net: Arc<CpuNet>, bundle: Bundle) -> Self {
         Self {
-            backbone,
-            bank: MemoryBank::new(bundle.memory_bank),
+            net,
+            bank: MemoryBank::new(bundle.memory_bank, bundle.manifest.memory_bank.dims),
             manifest: bundle.manifest,
-            device,
         }
     }
 
@@ -76,25 +73,14 @@ impl Inspector {
         self.manifest.threshold * (1.0 - sensitivity.clamp(-0.5, 0.5))
     }
 
-    /// Scores several images in one pass (faster per image than one by one).
-    pub fn score(&self, images: &[RgbImage]) -> Vec<AnomalyGrid> {
-        if images.is_empty() {
-            return Vec::new();
-        }
-        let inputs: Vec<Tensor<4>> = images
-            .iter()
-            .map(|img| input_for(img, &self.manifest.input, &self.device))
-            .collect();
-        score_batch(
-            &self.backbone,
-            &self.bank,
-            Tensor::cat(inputs, 0),
-            &self.manifest.blocks,
-        )
+    /// The anomaly map of one image.
+    pub fn score(&self, image: &RgbImage) -> AnomalyGrid {
+        let input = input_for(image, &self.manifest.input);
+        patchcore::score(&self.net, &self.bank, &input, &self.manifest.blocks)
     }
 
     pub fn inspect(&self, image: &RgbImage, sensitivity: f32) -> Inspection {
-        let grid = self.score(std::slice::from_ref(image)).remove(0);
+        let grid = self.score(image);
         let score = grid.score();
         let threshold = self.threshold(sensitivity);
         // Fail closed: a score that is not a number rejects the part.

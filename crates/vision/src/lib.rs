@@ -6,6 +6,7 @@ pub mod bundle;
 pub mod calibrate;
 pub mod camera;
 mod coreset;
+pub mod cpu_net;
 pub mod dataset;
 pub mod heatmap;
 pub mod inspector;

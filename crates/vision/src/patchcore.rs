@@ -7,85 +7,152 @@
 //! patch scores its distance to the nearest bank entry. The grid of distances
 //! is the anomaly map, its maximum the image score.
 
-use burn::tensor::{
-    Tensor, TensorData,
-    module::{avg_pool2d, interpolate},
-    ops::{AvgPoolOptions, InterpolateMode, InterpolateOptions},
-};
+use rayon::prelude::*;
 
-use crate::{backbone::EfficientNetLite0, coreset::greedy_k_center};
+use crate::{
+    coreset::greedy_k_center,
+    cpu_net::{CpuNet, FeatureMap, matmul},
+};
 
 /// Blocks whose outputs form the patch embedding: the ends of stage 3
 /// (40 channels, stride 8) and stage 5 (112 channels, stride 16).
 pub const DEFAULT_BLOCKS: [usize; 2] = [4, 10];
 
-/// Patch embeddings of a batch: `[batch, grid_h, grid_w, dims]`.
-pub fn patch_embeddings(backbone: &EfficientNetLite0, x: Tensor<4>, blocks: &[usize]) -> Tensor<4> {
-    let features = backbone.block_features(x, blocks);
-    let [_, _, h, w] = features[0].dims();
-    let pooled: Vec<Tensor<4>> = features
-        .into_iter()
+/// Patch embeddings of one image: a map on the first block's grid whose
+/// channels are each block's features averaged over their 3 × 3 neighbourhood.
+pub fn patch_embeddings(net: &CpuNet, input: &FeatureMap, blocks: &[usize]) -> FeatureMap {
+    let features = net.block_features(input, blocks);
+    let (h, w) = (features[0].height, features[0].width);
+    let parts: Vec<FeatureMap> = features
+        .iter()
         .map(|f| {
-            let f = avg_pool2d(
-                f,
-                AvgPoolOptions::new([3, 3])
-                    .with_stride([1, 1])
-                    .with_padding([1, 1])
-                    .with_count_include_pad(false),
-            );
-            if f.dims()[2..] == [h, w] {
-                f
+            let pooled = avg_pool_3x3(f);
+            if (pooled.height, pooled.width) == (h, w) {
+                pooled
             } else {
-                interpolate(
-                    f,
-                    InterpolateOptions::new(InterpolateMode::Bilinear)
-                        .with_align_corners(false)
-                        .with_output_size([h, w]),
-                )
+                resize_bilinear(&pooled, h, w)
             }
         })
         .collect();
-    Tensor::cat(pooled, 1).permute([0, 2, 3, 1])
+    concat_channels(&parts)
+}
+
+/// 3 × 3 mean, stride 1, over the neighbours inside the map only (edges are
+/// not dragged towards zero by padding).
+fn avg_pool_3x3(f: &FeatureMap) -> FeatureMap {
+    let c = f.channels;
+    let mut out = FeatureMap::zeros(f.height, f.width, c);
+    for y in 0..f.height {
+        for x in 0..f.width {
+            let acc = &mut out.data[(y * f.width + x) * c..][..c];
+            let ys = y.saturating_sub(1)..(y + 2).min(f.height);
+            let xs = x.saturating_sub(1)..(x + 2).min(f.width);
+            let count = (ys.len() * xs.len()) as f32;
+            for iy in ys {
+                for ix in xs.clone() {
+                    let px = &f.data[(iy * f.width + ix) * c..][..c];
+                    acc.iter_mut().zip(px).for_each(|(a, p)| *a += p);
+                }
+            }
+            acc.iter_mut().for_each(|a| *a /= count);
+        }
+    }
+    out
+}
+
+/// Bilinear resize with half-pixel centres (`align_corners = false`).
+fn resize_bilinear(f: &FeatureMap, height: usize, width: usize) -> FeatureMap {
+    let c = f.channels;
+    let source = |i: usize, from: usize, to: usize| {
+        let s = ((i as f32 + 0.5) * from as f32 / to as f32 - 0.5).max(0.0);
+        let i0 = (s as usize).min(from - 1);
+        (i0, (i0 + 1).min(from - 1), s - i0 as f32)
+    };
+    let mut out = FeatureMap::zeros(height, width, c);
+    for y in 0..height {
+        let (y0, y1, fy) = source(y, f.height, height);
+        for x in 0..width {
+            let (x0, x1, fx) = source(x, f.width, width);
+            let px = |yy: usize, xx: usize| &f.data[(yy * f.width + xx) * c..][..c];
+            let weights = [
+                ((1.0 - fy) * (1.0 - fx), px(y0, x0)),
+                ((1.0 - fy) * fx, px(y0, x1)),
+                (fy * (1.0 - fx), px(y1, x0)),
+                (fy * fx, px(y1, x1)),
+            ];
+            let acc = &mut out.data[(y * width + x) * c..][..c];
+            for (wt, p) in weights {
+                acc.iter_mut().zip(p).for_each(|(a, v)| *a += wt * v);
+            }
+        }
+    }
+    out
+}
+
+fn concat_channels(parts: &[FeatureMap]) -> FeatureMap {
+    let channels = parts.iter().map(|p| p.channels).sum();
+    let mut out = FeatureMap::zeros(parts[0].height, parts[0].width, channels);
+    for (i, px) in out.data.chunks_exact_mut(channels).enumerate() {
+        let mut at = 0;
+        for p in parts {
+            px[at..at + p.channels].copy_from_slice(&p.data[i * p.channels..][..p.channels]);
+            at += p.channels;
+        }
+    }
+    out
 }
 
 /// The memory bank of good patches and the nearest-neighbour scorer over it.
 #[derive(Debug, Clone)]
 pub struct MemoryBank {
-    /// `[entries, dims]`
-    bank: Tensor<2>,
-    /// Squared norm of each entry, `[1, entries]`, kept for the distance expansion.
-    bank_sq: Tensor<2>,
+    /// `[entries, dims]`, row-major.
+    values: Vec<f32>,
+    dims: usize,
+    /// The same entries as `[dims, entries]`: the right-hand side of the distance product.
+    transposed: Vec<f32>,
+    /// Squared norm of each entry, kept for the distance expansion.
+    squared: Vec<f32>,
 }
 
+/// Query rows per task of the distance product (a 64 × 4096 scratch is 1 MB).
+const QUERY_TILE: usize = 64;
+
 impl MemoryBank {
-    /// Keeps at most `cap` of `patches` (`[n, dims]`) by greedy coreset.
-    pub fn from_patches(patches: Tensor<2>, cap: usize) -> Self {
-        let [n, dims] = patches.dims();
-        let bank = if n <= cap {
-            patches
-        } else {
-            let rows = patches
-                .clone()
-                .into_data()
-                .try_to_vec::<f32>()
-                .unwrap_or_default();
-            let picked = greedy_k_center(&rows, dims, cap);
-            let kept: Vec<f32> = picked
-                .iter()
-                .flat_map(|&i| rows[i * dims..(i + 1) * dims].iter().copied())
-                .collect();
-            Tensor::from_data(TensorData::new(kept, [picked.len(), dims]), &patches.device())
-        };
-        Self::new(bank)
+    /// Keeps at most `cap` of the `patches` rows (`dims` wide) by greedy coreset.
+    pub fn from_patches(patches: Vec<f32>, dims: usize, cap: usize) -> Self {
+        if patches.len() / dims <= cap {
+            return Self::new(patches, dims);
+        }
+        let picked = greedy_k_center(&patches, dims, cap);
+        let kept = picked
+            .iter()
+            .flat_map(|&i| patches[i * dims..(i + 1) * dims].iter().copied())
+            .collect();
+        Self::new(kept, dims)
     }
 
-    pub fn new(bank: Tensor<2>) -> Self {
-        let bank_sq = bank.clone().powi_scalar(2).sum_dim(1).transpose();
-        Self { bank, bank_sq }
+    pub fn new(values: Vec<f32>, dims: usize) -> Self {
+        let entries = values.len() / dims;
+        let mut transposed = vec![0.0; values.len()];
+        for (e, row) in values.chunks_exact(dims).enumerate() {
+            for (d, v) in row.iter().enumerate() {
+                transposed[d * entries + e] = *v;
+            }
+        }
+        let squared = values
+            .chunks_exact(dims)
+            .map(|r| r.iter().map(|v| v * v).sum())
+            .collect();
+        Self {
+            values,
+            dims,
+            transposed,
+            squared,
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.bank.dims()[0]
+        self.squared.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -93,20 +160,38 @@ impl MemoryBank {
     }
 
     pub fn dims(&self) -> usize {
-        self.bank.dims()[1]
+        self.dims
     }
 
-    pub fn tensor(&self) -> &Tensor<2> {
-        &self.bank
+    /// The entries, `[len, dims]` row-major.
+    pub fn values(&self) -> &[f32] {
+        &self.values
     }
 
-    /// Distance from each query row (`[n, dims]`) to its nearest bank entry, `[n]`.
-    pub fn nearest_distance(&self, queries: Tensor<2>) -> Tensor<1> {
-        // |q − b|² = |q|² − 2 q·b + |b|²: one matrix product instead of n × m loops.
-        let q_sq = queries.clone().powi_scalar(2).sum_dim(1);
-        let cross = queries.matmul(self.bank.clone().transpose());
-        let d2 = q_sq - cross * 2.0 + self.bank_sq.clone();
-        d2.min_dim(1).clamp_min(0.0).sqrt().flatten(0, 1)
+    /// Distance from each query row (`dims` wide) to its nearest bank entry.
+    pub fn nearest_distance(&self, queries: &[f32]) -> Vec<f32> {
+        let (m, d) = (self.len(), self.dims);
+        let mut out = vec![0.0; queries.len() / d];
+        out.par_chunks_mut(QUERY_TILE)
+            .zip(queries.par_chunks(QUERY_TILE * d))
+            .for_each(|(nearest, tile)| {
+                // |q − b|² = |q|² − 2 q·b + |b|²: one matrix product instead of n × m loops.
+                let mut dots = vec![0.0; nearest.len() * m];
+                matmul(nearest.len(), m, d, &mut dots, false, tile, &self.transposed);
+                for ((best, row), q) in nearest
+                    .iter_mut()
+                    .zip(dots.chunks_exact(m))
+                    .zip(tile.chunks_exact(d))
+                {
+                    let q_sq: f32 = q.iter().map(|v| v * v).sum();
+                    let closest = row
+                        .iter()
+                        .zip(&self.squared)
+                        .fold(f32::INFINITY, |c, (dot, b_sq)| c.min(b_sq - 2.0 * dot));
+                    *best = (q_sq + closest).max(0.0).sqrt();
+                }
+            });
+        out
     }
 }
 
@@ -133,45 +218,35 @@ impl AnomalyGrid {
     }
 }
 
-/// Scores every patch of each image in `x` against the bank.
-pub fn score_batch(
-    backbone: &EfficientNetLite0,
-    bank: &MemoryBank,
-    x: Tensor<4>,
-    blocks: &[usize],
-) -> Vec<AnomalyGrid> {
-    let emb = patch_embeddings(backbone, x, blocks);
-    let [b, h, w, d] = emb.dims();
-    let dist = bank.nearest_distance(emb.reshape([b * h * w, d]));
-    let values = dist.into_data().try_to_vec::<f32>().unwrap_or_default();
-    values
-        .chunks_exact(h * w)
-        .map(|v| AnomalyGrid {
-            width: w,
-            height: h,
-            values: v.to_vec(),
-        })
-        .collect()
+/// Scores every patch of one image against the bank.
+pub fn score(net: &CpuNet, bank: &MemoryBank, input: &FeatureMap, blocks: &[usize]) -> AnomalyGrid {
+    let emb = patch_embeddings(net, input, blocks);
+    AnomalyGrid {
+        width: emb.width,
+        height: emb.height,
+        values: bank.nearest_distance(&emb.data),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use burn::tensor::Device;
+    use crate::backbone::EfficientNetLite0;
+    use burn::tensor::{
+        Device, Tensor, TensorData,
+        module::{avg_pool2d, interpolate},
+        ops::{AvgPoolOptions, InterpolateMode, InterpolateOptions},
+    };
 
-    fn tensor(rows: &[[f32; 2]], device: &Device) -> Tensor<2> {
-        let flat: Vec<f32> = rows.iter().flatten().copied().collect();
-        Tensor::from_data(TensorData::new(flat, [rows.len(), 2]), device)
+    fn flat(rows: &[[f32; 2]]) -> Vec<f32> {
+        rows.iter().flatten().copied().collect()
     }
 
     #[test]
     fn nearest_distance_is_euclidean_to_the_closest_entry() {
-        let device = Device::flex();
-        let bank = MemoryBank::new(tensor(&[[0.0, 0.0], [10.0, 0.0]], &device));
-        let d = bank.nearest_distance(tensor(&[[3.0, 4.0], [10.0, 1.0], [0.0, 0.0]], &device));
-        let d = d.into_data().try_to_vec::<f32>().unwrap();
-        let want = [5.0, 1.0, 0.0];
-        for (got, want) in d.iter().zip(want) {
+        let bank = MemoryBank::new(flat(&[[0.0, 0.0], [10.0, 0.0]]), 2);
+        let d = bank.nearest_distance(&flat(&[[3.0, 4.0], [10.0, 1.0], [0.0, 0.0]]));
+        for (got, want) in d.iter().zip([5.0, 1.0, 0.0]) {
             assert!((got - want).abs() < 1e-3, "{d:?}");
         }
     }
@@ -184,40 +259,77 @@ mod tests {
             values: vec![1.0, f32::NAN, 2.0],
         };
         assert!(grid.score().is_nan());
-        assert_eq!(
-            AnomalyGrid {
-                width: 2,
-                height: 1,
-                values: vec![1.0, 2.0]
-            }
-            .score(),
-            2.0
-        );
+        let grid = AnomalyGrid {
+            width: 2,
+            height: 1,
+            values: vec![1.0, 2.0],
+        };
+        assert_eq!(grid.score(), 2.0);
     }
 
     #[test]
     fn capped_bank_keeps_the_spread() {
-        let device = Device::flex();
         let rows: Vec<[f32; 2]> = (0..100).map(|i| [(i % 10) as f32, (i / 10) as f32]).collect();
-        let bank = MemoryBank::from_patches(tensor(&rows, &device), 20);
+        let bank = MemoryBank::from_patches(flat(&rows), 2, 20);
         assert_eq!(bank.len(), 20);
         // Every original point stays within reach of the coreset.
-        let d = bank
-            .nearest_distance(tensor(&rows, &device))
-            .into_data()
-            .try_to_vec::<f32>()
-            .unwrap();
+        let d = bank.nearest_distance(&flat(&rows));
         assert!(d.iter().all(|&v| v <= 2.0), "{d:?}");
     }
 
     #[test]
     fn embeddings_sit_on_the_stage_3_grid() {
-        let device = Device::flex();
-        let backbone = EfficientNetLite0::new(&device);
-        let x = Tensor::<4>::zeros([2, 3, 224, 224], &device);
-        assert_eq!(
-            patch_embeddings(&backbone, x, &DEFAULT_BLOCKS).dims(),
-            [2, 28, 28, 40 + 112]
+        let net = CpuNet::from_burn(&EfficientNetLite0::new(&Device::flex()));
+        let emb = patch_embeddings(&net, &FeatureMap::zeros(224, 224, 3), &DEFAULT_BLOCKS);
+        assert_eq!((emb.height, emb.width, emb.channels), (28, 28, 40 + 112));
+    }
+
+    /// A map with distinct values everywhere, and the same values as a burn NCHW tensor.
+    fn sample_map(h: usize, w: usize, c: usize) -> (FeatureMap, Tensor<4>) {
+        let mut map = FeatureMap::zeros(h, w, c);
+        for (i, v) in map.data.iter_mut().enumerate() {
+            *v = ((i * 7919) % 101) as f32 / 10.0;
+        }
+        let mut nchw = vec![0.0; h * w * c];
+        for (p, px) in map.data.chunks_exact(c).enumerate() {
+            for (ch, v) in px.iter().enumerate() {
+                nchw[ch * h * w + p] = *v;
+            }
+        }
+        let t = Tensor::from_data(TensorData::new(nchw, [1, c, h, w]), &Device::flex());
+        (map, t)
+    }
+
+    fn assert_same(map: &FeatureMap, t: Tensor<4>) {
+        let [_, c, h, w] = t.dims();
+        assert_eq!((map.channels, map.height, map.width), (c, h, w));
+        let want = t.into_data().try_to_vec::<f32>().unwrap();
+        for (p, px) in map.data.chunks_exact(c).enumerate() {
+            for (ch, v) in px.iter().enumerate() {
+                let b = want[ch * h * w + p];
+                assert!((v - b).abs() < 1e-4, "pixel {p} channel {ch}: {v} vs burn {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn pooling_and_resizing_match_burn() {
+        let (map, t) = sample_map(7, 5, 3);
+        let pooled = avg_pool2d(
+            t,
+            AvgPoolOptions::new([3, 3])
+                .with_stride([1, 1])
+                .with_padding([1, 1])
+                .with_count_include_pad(false),
         );
+        assert_same(&avg_pool_3x3(&map), pooled);
+        let (map, t) = sample_map(4, 3, 2);
+        let up = interpolate(
+            t,
+            InterpolateOptions::new(InterpolateMode::Bilinear)
+                .with_align_corners(false)
+                .with_output_size([8, 6]),
+        );
+        assert_same(&resize_bilinear(&map, 8, 6), up);
     }
 }

@@ -1,10 +1,13 @@
 //! Image → network input: the transform the model manifest names, applied
 //! the same way in training, calibration and at the station.
 
+use std::{borrow::Cow, path::Path};
+
 use burn::tensor::{Device, Tensor, TensorData};
-use std::path::Path;
 
 use image::{RgbImage, imageops::FilterType};
+
+use crate::cpu_net::FeatureMap;
 
 #[derive(Debug, thiserror::Error)]
 #[error("{path}: cannot read the image: {reason}")]
@@ -21,18 +24,40 @@ pub fn load_rgb(path: &Path) -> Result<RgbImage, ImageError> {
     })
 }
 
-/// Resizes to `size` × `size` (any aspect ratio is squeezed: the ROI is
-/// already cut to the part) and normalises to (v − mean) / std, NCHW.
-pub fn to_input(image: &RgbImage, size: usize, mean: f32, std: f32, device: &Device) -> Tensor<4> {
-    let resized;
-    let image = if image.dimensions() == (size as u32, size as u32) {
-        image
+/// `size` × `size`: any aspect ratio is squeezed, the ROI is already cut to the part.
+fn resized(image: &RgbImage, size: usize) -> Cow<'_, RgbImage> {
+    if image.dimensions() == (size as u32, size as u32) {
+        Cow::Borrowed(image)
     } else {
-        resized = image::imageops::resize(image, size as u32, size as u32, FilterType::Triangle);
-        &resized
-    };
+        Cow::Owned(image::imageops::resize(
+            image,
+            size as u32,
+            size as u32,
+            FilterType::Triangle,
+        ))
+    }
+}
+
+/// The inspection input: resized and normalised to (v − mean) / std,
+/// channels last (the pixel bytes' own order, so one pass).
+pub fn to_map(image: &RgbImage, size: usize, mean: f32, std: f32) -> FeatureMap {
+    let scale = 1.0 / std;
+    FeatureMap {
+        height: size,
+        width: size,
+        channels: 3,
+        data: resized(image, size)
+            .as_raw()
+            .iter()
+            .map(|&v| (v as f32 - mean) * scale)
+            .collect(),
+    }
+}
+
+/// The same input for the burn port, NCHW.
+pub fn to_input(image: &RgbImage, size: usize, mean: f32, std: f32, device: &Device) -> Tensor<4> {
     Tensor::from_data(
-        TensorData::new(planar(image, mean, std), [1, 3, size, size]),
+        TensorData::new(planar(&resized(image, size), mean, std), [1, 3, size, size]),
         device,
     )
 }
@@ -72,5 +97,21 @@ mod tests {
         assert_eq!(x.dims(), [1, 3, 32, 32]);
         let values = x.into_data().try_to_vec::<f32>().unwrap();
         assert!(values.iter().all(|v| v.abs() < 1e-6));
+    }
+
+    #[test]
+    fn map_is_channels_last_and_agrees_with_the_planes() {
+        let mut img = RgbImage::new(2, 1);
+        img.put_pixel(0, 0, image::Rgb([255, 127, 0]));
+        img.put_pixel(1, 0, image::Rgb([127, 255, 127]));
+        let map = to_map(&img, 2, 127.0, 128.0);
+        assert_eq!((map.height, map.width, map.channels), (2, 2, 3));
+        let squeezed = image::imageops::resize(&img, 2, 2, FilterType::Triangle);
+        let planes = planar(&squeezed, 127.0, 128.0);
+        for (p, px) in map.data.chunks_exact(3).enumerate() {
+            for c in 0..3 {
+                assert_eq!(px[c], planes[c * 4 + p]);
+            }
+        }
     }
 }

@@ -3,20 +3,18 @@
 //! normalisation. Cancellable at every image; nothing is written here.
 
 use std::{
-    path::PathBuf,
+    path::Path,
     sync::atomic::{AtomicBool, Ordering},
 };
 
-use burn::tensor::{Device, Tensor};
-
 use crate::{
-    backbone::EfficientNetLite0,
     bundle::{BackboneRef, FORMAT_VERSION, InputTransform, Manifest, Metrics, TrainingSummary, WeightsRef},
     calibrate::{CalibrationError, Confusion, MIN_HELD_OUT_GOOD, threshold_from_good},
+    cpu_net::{CpuNet, FeatureMap},
     dataset::{DataSet, hash_files},
     heatmap::MapNormalisation,
     inspector::input_for,
-    patchcore::{AnomalyGrid, MemoryBank, patch_embeddings, score_batch},
+    patchcore::{self, AnomalyGrid, MemoryBank, patch_embeddings},
     preprocess::{ImageError, load_rgb},
 };
 
@@ -28,8 +26,6 @@ pub struct TrainConfig {
     pub memory_cap: usize,
     /// Good-part false-reject rate the threshold is set for.
     pub false_reject_rate: f64,
-    /// Images per forward pass.
-    pub batch_size: usize,
     pub version: String,
     /// RFC 3339, UTC.
     pub created_at: String,
@@ -76,26 +72,21 @@ pub fn split_held_out<T: Clone>(images: &[T]) -> (Vec<T>, Vec<T>) {
     (fit, out)
 }
 
-/// Decodes a batch of image files into one network input.
-fn batch_input(paths: &[PathBuf], input: &InputTransform, device: &Device) -> Result<Tensor<4>, TrainError> {
-    let inputs = paths
-        .iter()
-        .map(|p| Ok(input_for(&load_rgb(p)?, input, device)))
-        .collect::<Result<Vec<_>, TrainError>>()?;
-    Ok(Tensor::cat(inputs, 0))
+/// Decodes an image file into the network input.
+fn input(path: &Path, transform: &InputTransform) -> Result<FeatureMap, TrainError> {
+    Ok(input_for(&load_rgb(path)?, transform))
 }
 
 pub struct Trained {
     pub manifest: Manifest,
-    pub memory_bank: Tensor<2>,
+    pub memory_bank: MemoryBank,
 }
 
 pub fn train(
-    backbone: &EfficientNetLite0,
+    net: &CpuNet,
     backbone_sha256: &str,
     data: &DataSet,
     cfg: &TrainConfig,
-    device: &Device,
     progress: &mut dyn FnMut(Progress),
     cancel: &AtomicBool,
 ) -> Result<Trained, TrainError> {
@@ -117,33 +108,34 @@ pub fn train(
     };
 
     // 1. Patch features of the fit images.
-    let mut patches: Vec<Tensor<2>> = Vec::new();
-    for (i, chunk) in fit.chunks(cfg.batch_size.max(1)).enumerate() {
+    let mut patches: Vec<f32> = Vec::new();
+    let mut dims = 0;
+    for (i, path) in fit.iter().enumerate() {
         check()?;
-        let emb = patch_embeddings(backbone, batch_input(chunk, &cfg.input, device)?, &cfg.blocks);
-        let [b, h, w, d] = emb.dims();
-        patches.push(emb.reshape([b * h * w, d]));
+        let emb = patch_embeddings(net, &input(path, &cfg.input)?, &cfg.blocks);
+        dims = emb.channels;
+        patches.extend_from_slice(&emb.data);
         progress(Progress::Features {
-            done: (i * cfg.batch_size + chunk.len()).min(fit.len()),
+            done: i + 1,
             total: fit.len(),
         });
     }
     check()?;
-    let patches = Tensor::cat(patches, 0);
+    let rows = patches.len() / dims;
     progress(Progress::Coreset {
-        patches: patches.dims()[0],
-        keep: cfg.memory_cap.min(patches.dims()[0]),
+        patches: rows,
+        keep: cfg.memory_cap.min(rows),
     });
-    let bank = MemoryBank::from_patches(patches, cfg.memory_cap);
+    let bank = MemoryBank::from_patches(patches, dims, cfg.memory_cap);
 
     // 2. Held-out good images set the threshold and the map normalisation.
     let mut grids: Vec<AnomalyGrid> = Vec::new();
-    for chunk in held_out.chunks(cfg.batch_size.max(1)) {
+    for path in &held_out {
         check()?;
-        grids.extend(score_batch(
-            backbone,
+        grids.push(patchcore::score(
+            net,
             &bank,
-            batch_input(chunk, &cfg.input, device)?,
+            &input(path, &cfg.input)?,
             &cfg.blocks,
         ));
         progress(Progress::Calibrating {
@@ -200,7 +192,7 @@ pub fn train(
     };
     Ok(Trained {
         manifest,
-        memory_bank: bank.tensor().clone(),
+        memory_bank: bank,
     })
 }
 
