@@ -124,7 +124,7 @@ fn josa(word: &str, after_consonant: &'static str, after_vowel: &'static str) ->
         .chars()
         .last()
         .filter(|c| ('가'..='힣').contains(c))
-        .is_some_and(|c| (c as u32 - '가' as u32) % 28 != 0);
+        .is_some_and(|c| !(c as u32 - '가' as u32).is_multiple_of(28));
     if has_final { after_consonant } else { after_vowel }
 }
 

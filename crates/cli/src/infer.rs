@@ -3,6 +3,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use image::imageops;
 use linesight_vision::{
+    classifier::DefectCall,
     heatmap::overlay,
     inspector::{Verdict, crop_roi},
     preprocess::load_rgb,
@@ -36,6 +37,8 @@ struct Row<'a> {
     verdict: Verdict,
     score: f32,
     threshold: f32,
+    /// The defect type a rejected part looks like, when the model names types.
+    defect: Option<DefectCall>,
     model: &'a str,
     heatmap: Option<String>,
 }
@@ -69,6 +72,7 @@ pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
             verdict: inspection.verdict,
             score: inspection.score,
             threshold: inspection.threshold,
+            defect: inspection.defect,
             model: &inspector.manifest().version,
             heatmap,
         };
@@ -79,8 +83,13 @@ pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
                 Verdict::Ok => "OK",
                 Verdict::Ng => "NG",
             };
+            let defect = row
+                .defect
+                .as_ref()
+                .map(|d| format!("  {} ({:.0} %)", d.label, 100.0 * d.confidence))
+                .unwrap_or_default();
             println!(
-                "{verdict}  score {:.4}  threshold {:.4}  {}",
+                "{verdict}  score {:.4}  threshold {:.4}{defect}  {}",
                 row.score, row.threshold, row.image
             );
         }

@@ -31,6 +31,9 @@ pub struct Args {
     /// Good-part false-reject rate the threshold is set for.
     #[arg(long, default_value_t = 0.01, value_parser = parse_rate)]
     false_reject_rate: f64,
+    /// Backbone blocks whose features form the patch embedding (ascending, 0..=15).
+    #[arg(long, value_delimiter = ',', default_values_t = DEFAULT_BLOCKS)]
+    blocks: Vec<usize>,
     /// Region of interest in the image: x,y,width,height.
     #[arg(long, value_parser = parse_roi)]
     roi: Option<[u32; 4]>,
@@ -74,7 +77,7 @@ pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
             std: PIXEL_STD,
             roi: args.roi,
         },
-        blocks: DEFAULT_BLOCKS.to_vec(),
+        blocks: args.blocks,
         memory_cap: args.memory_cap as usize,
         false_reject_rate: args.false_reject_rate,
         version: format!("{name}-{}", now.format("%Y%m%dT%H%M%SZ")),
@@ -91,6 +94,7 @@ pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
             Progress::Features { done, total } => format!("features   {done}/{total}"),
             Progress::Coreset { patches, keep } => format!("coreset    {patches} patches → {keep}"),
             Progress::Calibrating { done, total } => format!("calibrating {done}/{total}"),
+            Progress::Defects { done, total } => format!("defects    {done}/{total}"),
         };
         let _ = write!(stderr, "\r{line:<40}");
         let _ = stderr.flush();
@@ -104,7 +108,12 @@ pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
         &cancel,
     )?;
     eprintln!();
-    Bundle::save(&args.out, trained.manifest.clone(), &trained.memory_bank)?;
+    Bundle::save(
+        &args.out,
+        trained.manifest.clone(),
+        &trained.memory_bank,
+        trained.defect_head.as_ref(),
+    )?;
     let m = &trained.manifest;
     println!(
         "wrote {} (threshold {:.4}, {} bank patches, {:.1} s)",

@@ -135,3 +135,62 @@ fn the_shipped_demo_bundle_loads_and_tells_a_defect_from_a_good_part() {
     assert_eq!(rows[0]["verdict"], "ok", "{rows:?}");
     assert_eq!(rows[1]["verdict"], "ng", "{rows:?}");
 }
+
+/// Labelled defect images in train/<type>/ give a ROC threshold and a
+/// classifier that names the type of rejected parts it has not seen.
+#[test]
+fn labelled_defects_teach_the_defect_types() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = |seed, test_defect_per_type| SetSpec {
+        category: Category::Washer,
+        train_good: 30,
+        test_good: 10,
+        test_defect_per_type,
+        size: 224,
+        seed,
+    };
+    // Examples to learn from come from another generated batch than the test set.
+    let examples = tmp.path().join("examples");
+    generate(&spec(3, 8), &examples).unwrap();
+    generate(&spec(7, 6), tmp.path()).unwrap();
+    let set = tmp.path().join("washer");
+    for entry in std::fs::read_dir(examples.join("washer/test")).unwrap() {
+        let dir = entry.unwrap().path();
+        let kind = dir.file_name().unwrap().to_owned();
+        if kind != "good" {
+            let to = set.join("train").join(&kind);
+            std::fs::create_dir_all(&to).unwrap();
+            for image in std::fs::read_dir(&dir).unwrap() {
+                let image = image.unwrap().path();
+                std::fs::copy(&image, to.join(image.file_name().unwrap())).unwrap();
+            }
+        }
+    }
+    let bundle = tmp.path().join("model");
+    ok(&linesight(&[
+        "train",
+        set.to_str().unwrap(),
+        "--out",
+        bundle.to_str().unwrap(),
+    ]));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(bundle.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["calibration"]["method"], "roc_youden", "{manifest}");
+    assert_eq!(manifest["labels"].as_array().unwrap().len(), 4, "{manifest}");
+    assert!(bundle.join("defect_head.bin").is_file());
+
+    let eval: serde_json::Value = serde_json::from_str(&ok(&linesight(&[
+        "eval",
+        "--model",
+        bundle.to_str().unwrap(),
+        set.to_str().unwrap(),
+        "--json",
+    ])))
+    .unwrap();
+    eprintln!("washer with labelled defects: {eval}");
+    let named = eval["defect_type_accuracy"]
+        .as_f64()
+        .expect("the classifier named rejected parts");
+    // Four types: chance is 0.25.
+    assert!(named >= 0.6, "defect types named right: {named}");
+}

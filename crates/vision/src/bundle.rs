@@ -18,12 +18,14 @@ use serde::{Deserialize, Serialize};
 use crate::{
     backbone::{BLOCKS, block_channels, stage_outputs},
     calibrate::Calibration,
+    classifier::DefectHead,
     heatmap::MapNormalisation,
     patchcore::MemoryBank,
 };
 
 pub const MANIFEST: &str = "manifest.json";
 pub const MEMORY_BANK: &str = "memory_bank.bin";
+pub const DEFECT_HEAD: &str = "defect_head.bin";
 /// Bumped when the manifest or weight layout changes incompatibly.
 pub const FORMAT_VERSION: u32 = 1;
 const BANK_MAGIC: &[u8; 8] = b"LSBANK01";
@@ -48,6 +50,9 @@ pub struct Manifest {
     pub labels: Vec<String>,
     pub training: TrainingSummary,
     pub memory_bank: WeightsRef,
+    /// The defect classifier over `labels`: `[(descriptor dims + 1) × labels]`.
+    #[serde(default)]
+    pub defect_head: Option<WeightsRef>,
     #[serde(default)]
     pub metrics: Option<Metrics>,
 }
@@ -144,6 +149,7 @@ pub struct Bundle {
     pub manifest: Manifest,
     /// `[manifest.memory_bank.rows, manifest.memory_bank.dims]`, row-major.
     pub memory_bank: Vec<f32>,
+    pub defect_head: Option<DefectHead>,
 }
 
 impl Bundle {
@@ -198,48 +204,49 @@ impl Bundle {
                 reason,
             });
         }
-        // Only a plain file name inside the bundle, never a path elsewhere.
-        let bank_ref = &manifest.memory_bank;
-        if Path::new(&bank_ref.file).file_name() != Some(bank_ref.file.as_ref()) {
-            return Err(BundleError::Manifest {
-                path: manifest_path,
-                reason: format!("weights file {:?} is not a plain file name", bank_ref.file),
-            });
-        }
-        let bank_path = dir.join(&bank_ref.file);
-        let bytes = fs::read(&bank_path).map_err(io(&bank_path))?;
-        let found = sha256_hex(&bytes);
-        if found != bank_ref.sha256 {
-            return Err(BundleError::Checksum {
-                path: bank_path,
-                expected: bank_ref.sha256.clone(),
-                found,
-            });
-        }
-        let memory_bank =
-            decode_bank(&bytes, bank_ref.rows, bank_ref.dims).map_err(|reason| BundleError::Weights {
-                path: bank_path,
-                reason,
-            })?;
+        let memory_bank = read_matrix(dir, &manifest_path, &manifest.memory_bank)?;
+        let defect_head = match &manifest.defect_head {
+            None => None,
+            Some(head) => {
+                let weights = read_matrix(dir, &manifest_path, head)?;
+                let head = DefectHead::from_weights(manifest.labels.clone(), weights)
+                    .ok()
+                    .filter(|h| h.dims() == 2 * manifest.memory_bank.dims)
+                    .ok_or_else(|| BundleError::Manifest {
+                        path: manifest_path.clone(),
+                        reason: format!(
+                            "the defect classifier does not fit {} labels and {}-wide features",
+                            manifest.labels.len(),
+                            manifest.memory_bank.dims
+                        ),
+                    })?;
+                Some(head)
+            }
+        };
         Ok(Self {
             dir: dir.to_owned(),
             manifest,
             memory_bank,
+            defect_head,
         })
     }
 
     /// Writes a bundle atomically: into a sibling scratch folder, renamed into
     /// place only when every file is on disk, so an interrupted save leaves
     /// no half-written bundle (and an existing one untouched until then).
-    pub fn save(dir: &Path, mut manifest: Manifest, memory_bank: &MemoryBank) -> Result<(), BundleError> {
-        let (rows, dims) = (memory_bank.len(), memory_bank.dims());
-        let bytes = encode_bank(memory_bank.values(), rows, dims);
-        manifest.memory_bank = WeightsRef {
-            file: MEMORY_BANK.into(),
-            rows,
-            dims,
-            sha256: sha256_hex(&bytes),
-        };
+    pub fn save(
+        dir: &Path,
+        mut manifest: Manifest,
+        memory_bank: &MemoryBank,
+        defect_head: Option<&DefectHead>,
+    ) -> Result<(), BundleError> {
+        let (bytes, bank_ref) = encode_matrix(MEMORY_BANK, memory_bank.values(), memory_bank.dims());
+        manifest.memory_bank = bank_ref;
+        let head = defect_head.map(|h| encode_matrix(DEFECT_HEAD, h.weights(), h.labels().len()));
+        manifest.defect_head = head.as_ref().map(|(_, r)| r.clone());
+        if let Some(h) = defect_head {
+            manifest.labels = h.labels().to_vec();
+        }
         manifest.format_version = FORMAT_VERSION;
 
         // Only ever replace a bundle: never a data set or any other folder
@@ -264,6 +271,9 @@ impl Bundle {
         fs::create_dir_all(&scratch).map_err(io(&scratch))?;
         let result = (|| {
             write_synced(&scratch.join(MEMORY_BANK), &bytes)?;
+            if let Some((bytes, _)) = &head {
+                write_synced(&scratch.join(DEFECT_HEAD), bytes)?;
+            }
             let json = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
             write_synced(&scratch.join(MANIFEST), &json)?;
             if dir.exists() {
@@ -332,7 +342,42 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), BundleError> {
     f.sync_all().map_err(io(path))
 }
 
-/// Memory bank file: magic, rows and dims as u64 LE, then rows × dims f32 LE.
+/// Reads a weights file the manifest names, checking name, checksum and shape.
+fn read_matrix(dir: &Path, manifest_path: &Path, r: &WeightsRef) -> Result<Vec<f32>, BundleError> {
+    // Only a plain file name inside the bundle, never a path elsewhere.
+    if Path::new(&r.file).file_name() != Some(r.file.as_ref()) {
+        return Err(BundleError::Manifest {
+            path: manifest_path.to_owned(),
+            reason: format!("weights file {:?} is not a plain file name", r.file),
+        });
+    }
+    let path = dir.join(&r.file);
+    let bytes = fs::read(&path).map_err(io(&path))?;
+    let found = sha256_hex(&bytes);
+    if found != r.sha256 {
+        return Err(BundleError::Checksum {
+            path,
+            expected: r.sha256.clone(),
+            found,
+        });
+    }
+    decode_matrix(&bytes, r.rows, r.dims).map_err(|reason| BundleError::Weights { path, reason })
+}
+
+/// A weights file's bytes and the manifest entry naming them.
+fn encode_matrix(file: &str, values: &[f32], dims: usize) -> (Vec<u8>, WeightsRef) {
+    let rows = values.len() / dims;
+    let bytes = encode_bank(values, rows, dims);
+    let r = WeightsRef {
+        file: file.into(),
+        rows,
+        dims,
+        sha256: sha256_hex(&bytes),
+    };
+    (bytes, r)
+}
+
+/// Weights file: magic, rows and dims as u64 LE, then rows × dims f32 LE.
 fn encode_bank(values: &[f32], rows: usize, dims: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(24 + values.len() * 4);
     out.extend_from_slice(BANK_MAGIC);
@@ -344,7 +389,7 @@ fn encode_bank(values: &[f32], rows: usize, dims: usize) -> Vec<u8> {
     out
 }
 
-fn decode_bank(bytes: &[u8], rows: usize, dims: usize) -> Result<Vec<f32>, String> {
+fn decode_matrix(bytes: &[u8], rows: usize, dims: usize) -> Result<Vec<f32>, String> {
     if bytes.len() < 24 || &bytes[..8] != BANK_MAGIC {
         return Err("not a memory bank file".into());
     }
@@ -417,6 +462,7 @@ mod tests {
                 dims: 0,
                 sha256: String::new(),
             },
+            defect_head: None,
             metrics: None,
         }
     }
@@ -425,7 +471,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("bundle");
         let values: Vec<f32> = (0..3 * DIMS).map(|v| v as f32).collect();
-        Bundle::save(&dir, manifest(), &MemoryBank::new(values, DIMS)).unwrap();
+        Bundle::save(&dir, manifest(), &MemoryBank::new(values, DIMS), None).unwrap();
         (tmp, dir)
     }
 
@@ -506,7 +552,7 @@ mod tests {
         fs::create_dir_all(&data).unwrap();
         fs::write(data.join("000.png"), b"precious").unwrap();
         let bank = MemoryBank::new(vec![0.0; DIMS], DIMS);
-        let err = Bundle::save(&data, manifest(), &bank).unwrap_err();
+        let err = Bundle::save(&data, manifest(), &bank, None).unwrap_err();
         assert!(matches!(err, BundleError::NotABundle { .. }));
         assert_eq!(fs::read(data.join("000.png")).unwrap(), b"precious");
     }

@@ -2,8 +2,10 @@
 //!
 //! With good images only, the threshold is set on held-out good images at a
 //! target false-reject rate: the rate the line accepts of good parts sent to
-//! rework. With labelled defect images, [`threshold_best_f1`] takes it from
-//! the ROC instead. Either way the method travels in the model manifest.
+//! rework. With labelled defect images, [`threshold_youden`] takes it from
+//! the ROC instead: Youden's J (true-reject rate − false-reject rate) does not
+//! depend on how many defect examples there are against good ones, where F1
+//! would buy recall with false rejects as soon as defects outnumber goods. Either way the method travels in the model manifest.
 
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal};
@@ -18,8 +20,8 @@ pub enum Calibration {
         false_reject_rate: f64,
         held_out_good: usize,
     },
-    /// Good and defect images: the threshold with the best F1 on the ROC.
-    RocBestF1 { good: usize, defect: usize, f1: f64 },
+    /// Good and defect images: the ROC point with the largest Youden's J.
+    RocYouden { good: usize, defect: usize, j: f64 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
@@ -103,9 +105,10 @@ pub fn auroc(good: &[f32], defect: &[f32]) -> Option<f64> {
     Some(wins / (good.len() * defect.len()) as f64)
 }
 
-/// The threshold with the best F1 (defect = positive) over every cut between
-/// observed scores. `None` without both kinds of score.
-pub fn threshold_best_f1(good: &[f32], defect: &[f32]) -> Option<(f32, Calibration)> {
+/// The threshold with the largest Youden's J over every cut between observed
+/// scores; on a tie, the lower one (fewer escapes). `None` without both kinds
+/// of score.
+pub fn threshold_youden(good: &[f32], defect: &[f32]) -> Option<(f32, Calibration)> {
     if good.is_empty() || defect.is_empty() {
         return None;
     }
@@ -124,9 +127,8 @@ pub fn threshold_best_f1(good: &[f32], defect: &[f32]) -> Option<(f32, Calibrati
         }
         let tp = all[k..].iter().filter(|(_, d)| *d).count() as f64;
         let fp = (all.len() - k) as f64 - tp;
-        let fn_ = defect.len() as f64 - tp;
-        let f1 = 2.0 * tp / (2.0 * tp + fp + fn_);
-        if f1 > best.0 {
+        let j = tp / defect.len() as f64 - fp / good.len() as f64;
+        if j > best.0 {
             // Reject means score > t: t just below the lowest score, or halfway
             // to the previous one unless rounding lands it on the cut score.
             let t = if k == 0 {
@@ -135,15 +137,15 @@ pub fn threshold_best_f1(good: &[f32], defect: &[f32]) -> Option<(f32, Calibrati
                 let mid = (all[k - 1].0 + all[k].0) / 2.0;
                 if mid < all[k].0 { mid } else { all[k - 1].0 }
             };
-            best = (f1, t);
+            best = (j, t);
         }
     }
     Some((
         best.1,
-        Calibration::RocBestF1 {
+        Calibration::RocYouden {
             good: good.len(),
             defect: defect.len(),
-            f1: best.0,
+            j: best.0,
         },
     ))
 }
@@ -244,17 +246,17 @@ mod tests {
     }
 
     #[test]
-    fn best_f1_separates_separable_scores() {
+    fn youden_separates_separable_scores() {
         let good = [0.1, 0.2, 0.3, 0.35];
         let defect = [0.5, 0.6, 0.9];
-        let (t, how) = threshold_best_f1(&good, &defect).unwrap();
+        let (t, how) = threshold_youden(&good, &defect).unwrap();
         assert!(t > 0.35 && t < 0.5, "{t}");
         assert_eq!(
             how,
-            Calibration::RocBestF1 {
+            Calibration::RocYouden {
                 good: 4,
                 defect: 3,
-                f1: 1.0
+                j: 1.0
             }
         );
         let c = Confusion::at(t, &good, &defect);
@@ -270,18 +272,27 @@ mod tests {
     }
 
     #[test]
-    fn best_f1_with_overlap_trades_escapes_for_false_rejects() {
+    fn youden_with_overlap_prefers_fewer_escapes_on_a_tie() {
         let good = [0.1, 0.2, 0.6];
         let defect = [0.5, 0.7, 0.8];
-        let (t, how) = threshold_best_f1(&good, &defect).unwrap();
-        let Calibration::RocBestF1 { f1, .. } = how else {
+        let (t, how) = threshold_youden(&good, &defect).unwrap();
+        let Calibration::RocYouden { j, .. } = how else {
             panic!()
         };
-        // Rejecting from 0.5 up: tp 3, fp 1 → F1 = 6/7.
-        assert!((f1 - 6.0 / 7.0).abs() < 1e-9);
+        // From 0.5 up: 3/3 − 1/3; from 0.7 up: 2/3 − 0/3. Equal: the lower cut wins.
+        assert!((j - 2.0 / 3.0).abs() < 1e-9);
         assert!(t > 0.2 && t < 0.5);
         let c = Confusion::at(t, &good, &defect);
         assert_eq!(c.escape_rate(), 0.0);
         assert!((c.false_reject_rate() - 1.0 / 3.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn youden_ignores_how_many_defect_examples_there_are() {
+        // Many defect examples against few goods: F1 would reject the 0.6 good part too.
+        let good = [0.1, 0.2, 0.3, 0.4, 0.6];
+        let defect: Vec<f32> = (0..40).map(|i| if i == 0 { 0.5 } else { 0.9 }).collect();
+        let (t, _) = threshold_youden(&good, &defect).unwrap();
+        assert!(t > 0.6 && t < 0.9, "{t}");
     }
 }

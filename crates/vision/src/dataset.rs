@@ -1,5 +1,7 @@
 //! Image sets on disk: MVTec AD's layout (`train/good`, `test/good`,
-//! `test/<defect>/`) or a plain folder of good images.
+//! `test/<defect>/`) or a plain folder of good images. Labelled defect images
+//! to learn from go beside the good ones, in `train/<defect>/`; `test/` is
+//! only ever measured on.
 
 use std::{
     collections::BTreeMap,
@@ -15,8 +17,10 @@ const IMAGE_EXTENSIONS: [&str; 3] = ["png", "jpg", "jpeg"];
 pub struct DataSet {
     pub root: PathBuf,
     pub train_good: Vec<PathBuf>,
+    /// Defect type → images, for the defect classifier and ROC calibration.
+    pub train_defects: BTreeMap<String, Vec<PathBuf>>,
     pub test_good: Vec<PathBuf>,
-    /// Defect type → images, for evaluation or ROC calibration.
+    /// Defect type → images, for evaluation.
     pub test_defects: BTreeMap<String, Vec<PathBuf>>,
 }
 
@@ -57,28 +61,13 @@ impl DataSet {
         };
         let test = root.join("test");
         if train_good_dir.is_dir() {
-            set.train_good = images_in(&train_good_dir)?;
+            (set.train_good, set.train_defects) = by_label(&root.join("train"))?;
         } else if !test.is_dir() {
             set.train_good = images_in(root)?;
         }
         // test/ is read whether or not train/ is there: eval takes a test-only set.
         if test.is_dir() {
-            let entries = fs::read_dir(&test).map_err(|source| DataSetError::Io {
-                path: test.clone(),
-                source,
-            })?;
-            for dir in entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_dir())
-            {
-                let name = dir.file_name().unwrap_or_default().to_string_lossy().into_owned();
-                let images = images_in(&dir)?;
-                if name == "good" {
-                    set.test_good = images;
-                } else if !images.is_empty() {
-                    set.test_defects.insert(name, images);
-                }
-            }
+            (set.test_good, set.test_defects) = by_label(&test)?;
         }
         if set.train_good.is_empty() && set.test_good.is_empty() {
             return Err(DataSetError::NoGoodImages(root.to_owned()));
@@ -89,6 +78,30 @@ impl DataSet {
     pub fn defect_count(&self) -> usize {
         self.test_defects.values().map(Vec::len).sum()
     }
+}
+
+/// `dir/good/` and every other non-empty `dir/<defect>/`.
+#[allow(clippy::type_complexity)]
+fn by_label(dir: &Path) -> Result<(Vec<PathBuf>, BTreeMap<String, Vec<PathBuf>>), DataSetError> {
+    let entries = fs::read_dir(dir).map_err(|source| DataSetError::Io {
+        path: dir.to_owned(),
+        source,
+    })?;
+    let mut good = Vec::new();
+    let mut defects = BTreeMap::new();
+    for sub in entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+    {
+        let name = sub.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let images = images_in(&sub)?;
+        if name == "good" {
+            good = images;
+        } else if !images.is_empty() {
+            defects.insert(name, images);
+        }
+    }
+    Ok((good, defects))
 }
 
 /// sha256 over the names (relative to `root`) and bytes of `files`, in order:
@@ -127,6 +140,7 @@ mod tests {
             "train/good/notes.txt",
             "test/good/c.jpg",
             "test/crack/d.png",
+            "train/scratch/e.png",
         ] {
             touch(&r.join(f));
         }
@@ -139,6 +153,7 @@ mod tests {
         assert_eq!(set.test_good, [r.join("test/good/c.jpg")]);
         assert_eq!(set.test_defects.keys().collect::<Vec<_>>(), ["crack"]);
         assert_eq!(set.defect_count(), 1);
+        assert_eq!(set.train_defects["scratch"], [r.join("train/scratch/e.png")]);
     }
 
     #[test]

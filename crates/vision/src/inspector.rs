@@ -7,9 +7,10 @@ use serde::Serialize;
 
 use crate::{
     bundle::{Bundle, InputTransform, Manifest},
+    classifier::{DefectCall, DefectHead, descriptor},
     cpu_net::{CpuNet, FeatureMap},
     heatmap,
-    patchcore::{self, AnomalyGrid, MemoryBank},
+    patchcore::{AnomalyGrid, MemoryBank, patch_embeddings},
     preprocess::to_map,
 };
 
@@ -27,6 +28,8 @@ pub struct Inspection {
     /// The threshold in force, after the sensitivity offset.
     pub threshold: f32,
     pub grid: AnomalyGrid,
+    /// What the defect looks like, for a rejected part when the model has a classifier.
+    pub defect: Option<DefectCall>,
 }
 
 /// The part of `image` the model looks at: the manifest's ROI, clamped to
@@ -51,6 +54,7 @@ pub fn input_for(image: &RgbImage, t: &InputTransform) -> FeatureMap {
 pub struct Inspector {
     net: Arc<CpuNet>,
     bank: MemoryBank,
+    defect_head: Option<DefectHead>,
     manifest: Manifest,
 }
 
@@ -59,6 +63,7 @@ impl Inspector {
         Self {
             net,
             bank: MemoryBank::new(bundle.memory_bank, bundle.manifest.memory_bank.dims),
+            defect_head: bundle.defect_head,
             manifest: bundle.manifest,
         }
     }
@@ -73,14 +78,10 @@ impl Inspector {
         self.manifest.threshold * (1.0 - sensitivity.clamp(-0.5, 0.5))
     }
 
-    /// The anomaly map of one image.
-    pub fn score(&self, image: &RgbImage) -> AnomalyGrid {
-        let input = input_for(image, &self.manifest.input);
-        patchcore::score(&self.net, &self.bank, &input, &self.manifest.blocks)
-    }
-
     pub fn inspect(&self, image: &RgbImage, sensitivity: f32) -> Inspection {
-        let grid = self.score(image);
+        let input = input_for(image, &self.manifest.input);
+        let embeddings = patch_embeddings(&self.net, &input, &self.manifest.blocks);
+        let grid = AnomalyGrid::of(&self.bank, &embeddings);
         let score = grid.score();
         let threshold = self.threshold(sensitivity);
         // Fail closed: a score that is not a number rejects the part.
@@ -89,11 +90,16 @@ impl Inspector {
         } else {
             Verdict::Ng
         };
+        let defect = match (&self.defect_head, verdict) {
+            (Some(head), Verdict::Ng) => Some(head.classify(&descriptor(&embeddings, &grid))),
+            _ => None,
+        };
         Inspection {
             verdict,
             score,
             threshold,
             grid,
+            defect,
         }
     }
 

@@ -5,6 +5,7 @@ pub mod backbone;
 pub mod bundle;
 pub mod calibrate;
 pub mod camera;
+pub mod classifier;
 mod coreset;
 pub mod cpu_net;
 pub mod dataset;

@@ -18,11 +18,18 @@ use crate::{
 /// (40 channels, stride 8) and stage 5 (112 channels, stride 16).
 pub const DEFAULT_BLOCKS: [usize; 2] = [4, 10];
 
-/// Patch embeddings of one image: a map on the first block's grid whose
-/// channels are each block's features averaged over their 3 × 3 neighbourhood.
+/// Input pixels per patch: the grid of stage 3 (28 × 28 at 224 × 224).
+pub const PATCH_STRIDE: usize = 8;
+
+/// Patch embeddings of one image: a map on the stride-8 grid whose channels
+/// are each block's features averaged over their 3 × 3 neighbourhood, then
+/// resized to the grid (finer blocks averaged down, coarser ones upsampled).
 pub fn patch_embeddings(net: &CpuNet, input: &FeatureMap, blocks: &[usize]) -> FeatureMap {
     let features = net.block_features(input, blocks);
-    let (h, w) = (features[0].height, features[0].width);
+    let (h, w) = (
+        input.height.div_ceil(PATCH_STRIDE),
+        input.width.div_ceil(PATCH_STRIDE),
+    );
     let parts: Vec<FeatureMap> = features
         .iter()
         .map(|f| {
@@ -205,6 +212,15 @@ pub struct AnomalyGrid {
 }
 
 impl AnomalyGrid {
+    /// Each patch embedding's distance to the bank.
+    pub fn of(bank: &MemoryBank, embeddings: &FeatureMap) -> Self {
+        Self {
+            width: embeddings.width,
+            height: embeddings.height,
+            values: bank.nearest_distance(&embeddings.data),
+        }
+    }
+
     /// The image score: the worst patch. NaN if any patch is NaN, so that a
     /// broken computation can never pass a part.
     pub fn score(&self) -> f32 {
@@ -220,12 +236,7 @@ impl AnomalyGrid {
 
 /// Scores every patch of one image against the bank.
 pub fn score(net: &CpuNet, bank: &MemoryBank, input: &FeatureMap, blocks: &[usize]) -> AnomalyGrid {
-    let emb = patch_embeddings(net, input, blocks);
-    AnomalyGrid {
-        width: emb.width,
-        height: emb.height,
-        values: bank.nearest_distance(&emb.data),
-    }
+    AnomalyGrid::of(bank, &patch_embeddings(net, input, blocks))
 }
 
 #[cfg(test)]

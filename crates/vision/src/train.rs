@@ -9,7 +9,10 @@ use std::{
 
 use crate::{
     bundle::{BackboneRef, FORMAT_VERSION, InputTransform, Manifest, Metrics, TrainingSummary, WeightsRef},
-    calibrate::{CalibrationError, Confusion, MIN_HELD_OUT_GOOD, threshold_from_good},
+    calibrate::{
+        CalibrationError, Confusion, MIN_HELD_OUT_GOOD, auroc, threshold_from_good, threshold_youden,
+    },
+    classifier::{DefectHead, HeadError, descriptor},
     cpu_net::{CpuNet, FeatureMap},
     dataset::{DataSet, hash_files},
     heatmap::MapNormalisation,
@@ -34,9 +37,23 @@ pub struct TrainConfig {
 /// Where training is, for a progress bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Progress {
-    Features { done: usize, total: usize },
-    Coreset { patches: usize, keep: usize },
-    Calibrating { done: usize, total: usize },
+    Features {
+        done: usize,
+        total: usize,
+    },
+    Coreset {
+        patches: usize,
+        keep: usize,
+    },
+    Calibrating {
+        done: usize,
+        total: usize,
+    },
+    /// Scoring the labelled defect images (classifier and ROC threshold).
+    Defects {
+        done: usize,
+        total: usize,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +64,8 @@ pub enum TrainError {
     Image(#[from] ImageError),
     #[error("calibration failed: {0}")]
     Calibration(#[from] CalibrationError),
+    #[error("defect classifier: {0}")]
+    Classifier(#[from] HeadError),
     #[error("training was cancelled")]
     Cancelled,
 }
@@ -80,6 +99,7 @@ fn input(path: &Path, transform: &InputTransform) -> Result<FeatureMap, TrainErr
 pub struct Trained {
     pub manifest: Manifest,
     pub memory_bank: MemoryBank,
+    pub defect_head: Option<DefectHead>,
 }
 
 pub fn train(
@@ -144,7 +164,35 @@ pub fn train(
         });
     }
     let scores: Vec<f32> = grids.iter().map(AnomalyGrid::score).collect();
-    let (threshold, calibration) = threshold_from_good(&scores, cfg.false_reject_rate)?;
+
+    // 3. Labelled defect images, when there are any: the ROC threshold and the classifier.
+    let labels: Vec<String> = data.train_defects.keys().cloned().collect();
+    let total = data.train_defects.values().map(Vec::len).sum();
+    let mut defect_scores = Vec::with_capacity(total);
+    let mut samples = Vec::with_capacity(total);
+    for (label, paths) in data.train_defects.values().enumerate() {
+        for path in paths {
+            check()?;
+            let emb = patch_embeddings(net, &input(path, &cfg.input)?, &cfg.blocks);
+            let grid = AnomalyGrid::of(&bank, &emb);
+            defect_scores.push(grid.score());
+            samples.push((descriptor(&emb, &grid), label));
+            progress(Progress::Defects {
+                done: samples.len(),
+                total,
+            });
+        }
+    }
+    let (threshold, calibration) = match threshold_youden(&scores, &defect_scores) {
+        Some(roc) => roc,
+        None => threshold_from_good(&scores, cfg.false_reject_rate)?,
+    };
+    let defect_head = if labels.len() >= 2 {
+        Some(DefectHead::train(&samples, labels.clone())?)
+    } else {
+        None
+    };
+    let confusion = Confusion::at(threshold, &scores, &defect_scores);
     let mut patch_values: Vec<f32> = grids.iter().flat_map(|g| g.values.iter().copied()).collect();
     patch_values.sort_by(f32::total_cmp);
     let floor = patch_values[(patch_values.len() * 99 / 100).min(patch_values.len() - 1)];
@@ -170,11 +218,11 @@ pub fn train(
             floor: floor.min(threshold * 0.9),
             threshold,
         },
-        labels: Vec::new(),
+        labels,
         training: TrainingSummary {
             good_images: good.len(),
             held_out_good: held_out.len(),
-            defect_images: 0,
+            defect_images: total,
             dataset_sha256,
             seconds: started.elapsed().as_secs_f64(),
         },
@@ -184,15 +232,18 @@ pub fn train(
             dims: bank.dims(),
             sha256: String::new(),
         },
+        defect_head: None,
+        // On the training images: `linesight eval` on unseen images is the real measure.
         metrics: Some(Metrics {
-            image_auroc: None,
-            false_reject_rate: Confusion::at(threshold, &scores, &[]).false_reject_rate(),
-            escape_rate: None,
+            image_auroc: auroc(&scores, &defect_scores),
+            false_reject_rate: confusion.false_reject_rate(),
+            escape_rate: (total > 0).then(|| confusion.escape_rate()),
         }),
     };
     Ok(Trained {
         manifest,
         memory_bank: bank,
+        defect_head,
     })
 }
 
