@@ -24,6 +24,13 @@ pub enum ErrorCode {
     Settings,
     /// The database refused or failed; details are in the log.
     Database,
+    /// The record asked for does not exist (any more).
+    NotFound,
+    /// A station could not start or serve; the message says why.
+    Station,
+    StationNotRunning,
+    /// A review that does not fit the verdict (false alarm on an OK part…).
+    RelabelNotAllowed,
     Internal,
 }
 
@@ -40,6 +47,23 @@ impl AppError {
     pub fn new(code: ErrorCode) -> Self {
         let message = message(code, current_language());
         Self { code, message }
+    }
+
+    /// A station failure, with the technical reason after the localised text.
+    pub fn station(detail: String) -> Self {
+        let (ko, en) = (
+            message(ErrorCode::Station, Language::Ko),
+            message(ErrorCode::Station, Language::En),
+        );
+        Self::with_message(
+            ErrorCode::Station,
+            format!("{ko} ({detail})"),
+            format!("{en} ({detail})"),
+        )
+    }
+
+    pub fn station_not_running() -> Self {
+        Self::new(ErrorCode::StationNotRunning)
     }
 
     fn with_message(code: ErrorCode, ko: String, en: String) -> Self {
@@ -78,6 +102,19 @@ fn message(code: ErrorCode, lang: Language) -> String {
             "내부 오류가 발생했습니다. 로그를 확인하세요.",
             "An internal error occurred. See the log.",
         ),
+        ErrorCode::NotFound => ("찾는 항목이 없습니다.", "The record does not exist."),
+        ErrorCode::Station => (
+            "검사 스테이션 오류가 발생했습니다.",
+            "The inspection station failed.",
+        ),
+        ErrorCode::StationNotRunning => (
+            "검사 스테이션이 실행 중이 아닙니다.",
+            "The inspection station is not running.",
+        ),
+        ErrorCode::RelabelNotAllowed => (
+            "오검출은 불량 판정에만, 미검출은 양품 판정에만 지정할 수 있습니다.",
+            "A false alarm applies to rejected parts only, an escape to passed parts only.",
+        ),
     };
     match lang {
         Language::Ko => ko,
@@ -91,6 +128,13 @@ fn field_name(field: Field) -> (&'static str, &'static str) {
         Field::Username => ("아이디", "User ID"),
         Field::DisplayName => ("이름", "Name"),
         Field::Password => ("비밀번호", "Password"),
+        Field::StationName => ("스테이션 이름", "Station name"),
+        Field::StationConfig => ("스테이션 설정", "Station settings"),
+        Field::Score => ("점수", "Score"),
+        Field::Threshold => ("임계값", "Threshold"),
+        Field::ImagePath => ("이미지 경로", "Image path"),
+        Field::HeatmapPath => ("히트맵 경로", "Heatmap path"),
+        Field::Limit => ("조회 건수", "Page size"),
     }
 }
 
@@ -112,6 +156,26 @@ fn invalid(field: Field, rule: Rule) -> AppError {
         Rule::Charset => (
             format!("{ko}에는 영문, 숫자, '.', '-', '_'만 쓸 수 있습니다."),
             format!("{en} may contain only letters, digits, '.', '-' and '_'."),
+        ),
+        Rule::Taken => (
+            format!("같은 {ko}{} 이미 있습니다.", josa(ko, "이", "가")),
+            format!("{en} is already in use."),
+        ),
+        Rule::NotJsonObject => (
+            format!("{ko} 형식이 올바르지 않습니다."),
+            format!("{en} is not in the expected format."),
+        ),
+        Rule::NotFinite => (
+            format!("{ko}{} 숫자가 아닙니다.", josa(ko, "이", "가")),
+            format!("{en} is not a number."),
+        ),
+        Rule::NotRelativePath => (
+            format!("{ko}{} 올바르지 않습니다.", josa(ko, "이", "가")),
+            format!("{en} is not valid."),
+        ),
+        Rule::OutOfRange { min, max } => (
+            format!("{ko}{} {min}에서 {max} 사이여야 합니다.", josa(ko, "은", "는")),
+            format!("{en} must be between {min} and {max}."),
         ),
     };
     AppError::with_message(ErrorCode::InvalidInput, ko, en)
@@ -150,6 +214,11 @@ impl From<MesError> for AppError {
                 tracing::error!("{err}");
                 AppError::new(ErrorCode::Internal)
             }
+            MesError::StationNotFound { .. } | MesError::InspectionNotFound { .. } => {
+                tracing::warn!("{err}");
+                AppError::new(ErrorCode::NotFound)
+            }
+            MesError::RelabelNotAllowed { .. } => AppError::new(ErrorCode::RelabelNotAllowed),
         }
     }
 }

@@ -20,3 +20,103 @@ pub struct SessionChanged {
 pub struct SettingsChanged {
     pub settings: MachineSettings,
 }
+
+/// A station judged a part. `id` is the stored inspection; `None` only when
+/// storing failed (a `StationAlarm` says why).
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+#[serde(rename_all = "camelCase")]
+pub struct StationVerdict {
+    #[specta(type = i32)]
+    pub station_id: i64,
+    #[specta(type = Option<i32>)]
+    pub id: Option<i64>,
+    pub ng: bool,
+    pub score: f32,
+    pub threshold: f32,
+    pub defect_type: Option<String>,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+impl StationVerdict {
+    pub fn from_part(station_id: i64, id: Option<i64>, v: &linesight_vision::pipeline::PartVerdict) -> Self {
+        Self {
+            station_id,
+            id,
+            ng: v.inspection.verdict == linesight_vision::inspector::Verdict::Ng,
+            score: v.inspection.score,
+            threshold: v.inspection.threshold,
+            defect_type: v.inspection.defect.as_ref().map(|d| d.label.clone()),
+            at: v.captured_at.into(),
+        }
+    }
+}
+
+/// The live view of a station, about ten times a second.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+#[serde(rename_all = "camelCase")]
+pub struct StationPreview {
+    #[specta(type = i32)]
+    pub station_id: i64,
+    pub jpeg_base64: String,
+    /// The camera frame's size: the ROI is in its pixels.
+    pub frame_width: u32,
+    pub frame_height: u32,
+}
+
+/// Something the operator must see: a full image archive, a verdict not stored.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+#[serde(rename_all = "camelCase")]
+pub struct StationAlarm {
+    #[specta(type = i32)]
+    pub station_id: i64,
+    pub message: String,
+}
+
+/// Camera state, frame rates and latency of a running station, every second.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+#[serde(rename_all = "camelCase")]
+pub struct StationHealthChanged {
+    #[specta(type = i32)]
+    pub station_id: i64,
+    pub health: StationHealth,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct StationHealth {
+    /// starting | running | lost | ended
+    pub camera: String,
+    pub last_error: Option<String>,
+    #[specta(type = f64)]
+    pub frames_in: u64,
+    #[specta(type = f64)]
+    pub frames_dropped: u64,
+    #[specta(type = f64)]
+    pub frames_corrupt: u64,
+    #[specta(type = f64)]
+    pub verdicts: u64,
+    pub latency_p50_ms: Option<f64>,
+    pub latency_p95_ms: Option<f64>,
+}
+
+impl From<linesight_vision::pipeline::Health> for StationHealth {
+    fn from(h: linesight_vision::pipeline::Health) -> Self {
+        use linesight_vision::pipeline::CameraState;
+        Self {
+            camera: match h.camera {
+                CameraState::Starting => "starting",
+                CameraState::Running => "running",
+                CameraState::Lost => "lost",
+                CameraState::Ended => "ended",
+            }
+            .into(),
+            last_error: h.last_error,
+            frames_in: h.frames_in,
+            frames_dropped: h.frames_dropped,
+            frames_corrupt: h.frames_corrupt,
+            verdicts: h.verdicts,
+            latency_p50_ms: h.latency_p50_ms,
+            latency_p95_ms: h.latency_p95_ms,
+        }
+    }
+}

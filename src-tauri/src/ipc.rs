@@ -21,8 +21,21 @@ pub fn builder() -> Builder<Wry> {
             commands::settings::set_language,
             commands::settings::save_station_settings,
             commands::settings::cameras,
+            commands::stations::list_stations,
+            commands::stations::start_station,
+            commands::stations::stop_station,
+            commands::stations::inspect_now,
+            commands::stations::recent_ng,
+            commands::stations::inspection_image,
         ])
-        .events(collect_events![events::SessionChanged, events::SettingsChanged])
+        .events(collect_events![
+            events::SessionChanged,
+            events::SettingsChanged,
+            events::StationVerdict,
+            events::StationPreview,
+            events::StationAlarm,
+            events::StationHealthChanged
+        ])
 }
 
 #[cfg(test)]

@@ -9,10 +9,32 @@ mod logging;
 mod paths;
 mod settings;
 mod state;
+mod station;
 
 use tauri::Manager;
 
-use crate::{paths::DataDir, settings::Settings, state::AppState};
+use crate::{paths::DataDir, settings::Settings, state::AppState, station::Stations};
+
+/// The shipped models: bundled as resources in an installed app; beside the
+/// repository in a development build; or where `LINESIGHT_MODELS` says.
+fn models_dir(app: &tauri::App) -> Option<std::path::PathBuf> {
+    let mut candidates: Vec<std::path::PathBuf> = std::env::var_os("LINESIGHT_MODELS")
+        .map(Into::into)
+        .into_iter()
+        .collect();
+    candidates.extend(app.path().resource_dir().ok().map(|d| d.join("models")));
+    if let Ok(exe) = std::env::current_exe() {
+        // target/{debug,release}/linesight-app → repository root
+        candidates.extend(exe.ancestors().nth(3).map(|root| root.join("models")));
+    }
+    let found = candidates
+        .into_iter()
+        .find(|d| d.join("efficientnet-lite0/backbone.safetensors").is_file());
+    if found.is_none() {
+        tracing::error!("no inspection models found: stations cannot start");
+    }
+    found
+}
 
 /// Resolves the data dir, starts logging, opens the store and settings.
 fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
@@ -35,7 +57,8 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     let store = tauri::async_runtime::block_on(linesight_mes::Store::open(&dirs.database()))?;
     let settings = Settings::open(app.handle(), &dirs.settings())?;
     let machine = gethostname::gethostname().to_string_lossy().into_owned();
-    app.manage(AppState::new(store, settings, machine, dirs.root));
+    let stations = Stations::open(models_dir(app).as_deref(), &state::images_dir(&dirs.root))?;
+    app.manage(AppState::new(store, settings, machine, dirs.root, stations));
     Ok(())
 }
 
@@ -51,7 +74,17 @@ pub fn run() {
                 eprintln!("Linesight could not start: {e}");
             })
         })
-        .run(tauri::generate_context!());
+        .build(tauri::generate_context!())
+        .map(|app| {
+            app.run(|handle, event| {
+                if let tauri::RunEvent::Exit = event {
+                    // Finish the frame in hand and store its verdict before leaving.
+                    if let Some(state) = handle.try_state::<AppState>() {
+                        state.stations.stop_all();
+                    }
+                }
+            })
+        });
     if let Err(e) = result {
         tracing::error!("app stopped with an error: {e}");
         eprintln!("Linesight stopped with an error: {e}");

@@ -1,6 +1,9 @@
 //! What every command can reach: the store, the settings, who is signed in.
 
-use std::{path::PathBuf, sync::Mutex};
+use std::{
+    path::PathBuf,
+    sync::{Arc, Mutex},
+};
 
 use chrono::{DateTime, Utc};
 use linesight_mes::{
@@ -13,7 +16,12 @@ use specta::Type;
 use crate::{
     error::{AppError, AppResult, ErrorCode},
     settings::Settings,
+    station::Stations,
 };
+
+pub fn images_dir(data_dir: &std::path::Path) -> PathBuf {
+    data_dir.join("images")
+}
 
 /// The signed-in user of this app window.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -29,18 +37,31 @@ pub struct AppState {
     /// Host name, recorded in every audit row.
     pub machine: String,
     pub data_dir: PathBuf,
+    pub stations: Arc<Stations>,
     session: Mutex<Option<Session>>,
 }
 
 impl AppState {
-    pub fn new(store: Store, settings: Settings, machine: String, data_dir: PathBuf) -> Self {
+    pub fn new(
+        store: Store,
+        settings: Settings,
+        machine: String,
+        data_dir: PathBuf,
+        stations: Stations,
+    ) -> Self {
         Self {
             store,
             settings,
             machine,
             data_dir,
+            stations: Arc::new(stations),
             session: Mutex::new(None),
         }
+    }
+
+    /// Where stations keep their evidence images.
+    pub fn images_dir(&self) -> PathBuf {
+        images_dir(&self.data_dir)
     }
 
     pub fn session(&self) -> Option<Session> {

@@ -26,12 +26,29 @@ export const commands = {
 	saveStationSettings: (stationName: string, cameraDevice: string | null) => __TAURI_INVOKE<MachineSettings>("save_station_settings", { stationName, cameraDevice }),
 	/**  The cameras present now, for the settings screen's picker. */
 	cameras: () => __TAURI_INVOKE<CameraDevice[]>("cameras"),
+	/**  Every station of this install, with today's counters. */
+	listStations: () => __TAURI_INVOKE<StationView[]>("list_stations"),
+	startStation: (id: number) => __TAURI_INVOKE<null>("start_station", { id }),
+	stopStation: (id: number) => __TAURI_INVOKE<null>("stop_station", { id }),
+	/**  The operator's inspect button, for stations on the manual trigger. */
+	inspectNow: (id: number) => __TAURI_INVOKE<null>("inspect_now", { id }),
+	/**  The newest NG parts of a station, for the gallery. */
+	recentNg: (id: number, limit: number) => __TAURI_INVOKE<InspectionRow[]>("recent_ng", { id, limit }),
+	/**
+	 *  An inspection's image (or its heatmap) as a JPEG data URL. The path comes
+	 *  from the stored row, never from the window, and must stay in the archive.
+	 */
+	inspectionImage: (id: number, heatmap: boolean) => __TAURI_INVOKE<string | null>("inspection_image", { id, heatmap }),
 };
 
 /** Events */
 export const events = {
 	sessionChanged: makeEvent<SessionChanged, SessionChanged>("session-changed"),
 	settingsChanged: makeEvent<SettingsChanged, SettingsChanged>("settings-changed"),
+	stationAlarm: makeEvent<StationAlarm, StationAlarm>("station-alarm"),
+	stationHealthChanged: makeEvent<StationHealthChanged, StationHealthChanged>("station-health-changed"),
+	stationPreview: makeEvent<StationPreview, StationPreview>("station-preview"),
+	stationVerdict: makeEvent<StationVerdict, StationVerdict>("station-verdict"),
 };
 
 /* Types */
@@ -59,6 +76,13 @@ export type CameraDevice = {
 	bus: string,
 };
 
+/**  Parts a station judged on one day, as it judged them (relabels do not move them). */
+export type Counters = {
+	total: number,
+	ok: number,
+	ng: number,
+};
+
 export type ErrorCode = 
 /**  A form field broke a rule; the message names the field. */
 "invalid_input" | "already_set_up" | "invalid_credentials" | "account_locked" | 
@@ -69,7 +93,33 @@ export type ErrorCode =
 /**  The per-machine settings file could not be read or written. */
 "settings" | 
 /**  The database refused or failed; details are in the log. */
-"database" | "internal";
+"database" | 
+/**  The record asked for does not exist (any more). */
+"not_found" | 
+/**  A station could not start or serve; the message says why. */
+"station" | "station_not_running" | 
+/**  A review that does not fit the verdict (false alarm on an OK part…). */
+"relabel_not_allowed" | "internal";
+
+/**  A stored inspection, as the history screen and the gallery show it. */
+export type InspectionRow = {
+	id: number,
+	stationId: number,
+	at: string,
+	modelVersion: string,
+	/**  None when the model gave no finite score (the verdict is then `ng`). */
+	score: number | null,
+	threshold: number | null,
+	verdict: Verdict,
+	defectType: string | null,
+	imagePath: string | null,
+	heatmapPath: string | null,
+	workOrderOpId: number | null,
+	lot: string | null,
+	relabel: RelabelKind | null,
+	relabelledBy: number | null,
+	relabelledAt: string | null,
+};
 
 export type Language = "ko" | "en";
 
@@ -87,6 +137,13 @@ export type NewAdmin = {
 	displayName: string,
 	password: string,
 };
+
+/**  A person's review of a record, as stored. */
+export type RelabelKind = 
+/**  Rejected, but the part was good. */
+"false_alarm" | 
+/**  Passed, but the part was bad. */
+"escape";
 
 export type Role = "admin" | "manager" | "operator" | "viewer";
 
@@ -106,6 +163,98 @@ export type SettingsChanged = {
 	settings: MachineSettings,
 };
 
+/**  Where a station's frames come from. */
+export type SourceSettings = 
+/**  The demo line's generated conveyor. */
+{ kind: "demo" } | 
+/**  A V4L2 camera: `/dev/videoN` and the format to ask it for. */
+{ kind: "camera"; device: string; fourcc: string; width: number; height: number; fps: number };
+
+/**  Something the operator must see: a full image archive, a verdict not stored. */
+export type StationAlarm = {
+	stationId: number,
+	message: string,
+};
+
+export type StationHealth = {
+	/**  starting | running | lost | ended */
+	camera: string,
+	lastError: string | null,
+	framesIn: number | null,
+	framesDropped: number | null,
+	framesCorrupt: number | null,
+	verdicts: number | null,
+	latencyP50Ms: number | null,
+	latencyP95Ms: number | null,
+};
+
+/**  Camera state, frame rates and latency of a running station, every second. */
+export type StationHealthChanged = {
+	stationId: number,
+	health: StationHealth,
+};
+
+/**  The live view of a station, about ten times a second. */
+export type StationPreview = {
+	stationId: number,
+	jpegBase64: string,
+	/**  The camera frame's size: the ROI is in its pixels. */
+	frameWidth: number,
+	frameHeight: number,
+};
+
+/**  A station's settings, stored as the station's JSON in the MES. */
+export type StationSettings = {
+	source: SourceSettings,
+	/**  Model bundle folder name under the models directory. */
+	model: string,
+	roi: [number, number, number, number] | null,
+	trigger: TriggerMode,
+	sensitivity: number | null,
+	persistFrames: number,
+	/**  Keep one OK image in this many (0: none). */
+	keepOkEvery: number,
+};
+
+/**
+ *  A station judged a part. `id` is the stored inspection; `None` only when
+ *  storing failed (a `StationAlarm` says why).
+ */
+export type StationVerdict = {
+	stationId: number,
+	id: number | null,
+	ng: boolean,
+	score: number | null,
+	threshold: number | null,
+	defectType: string | null,
+	at: string,
+};
+
+/**  A station as the monitor shows it. */
+export type StationView = {
+	id: number,
+	name: string,
+	settings: StationSettings,
+	running: boolean,
+	health: StationHealth | null,
+	/**  Today's parts, as judged. */
+	today: Counters,
+};
+
+/**  What makes a station inspect a frame. */
+export type TriggerMode = 
+/**  Every frame; the debouncer turns runs of frames into verdicts. */
+{ mode: "continuous" } | 
+/**  One frame every `every_ms`. */
+{ mode: "interval"; every_ms: number } | 
+/**
+ *  A part inside `roi` (x, y, width, height), told by change against the
+ *  empty conveyor: mean absolute difference above `threshold` (0–255).
+ */
+{ mode: "partPresent"; roi: [number, number, number, number]; threshold: number | null } | 
+/**  Only when the operator asks (button or key). */
+{ mode: "manual" };
+
 /**  A user as every caller may see it: the password hash never leaves the store. */
 export type User = {
 	id: number,
@@ -113,6 +262,9 @@ export type User = {
 	displayName: string,
 	role: Role,
 };
+
+/**  What a station decided for one part. */
+export type Verdict = "ok" | "ng";
 
 /* Tauri Specta runtime */
 type EventEmit<T> = [T] extends [null] ? () => Promise<void> : (payload: T) => Promise<void>;

@@ -35,6 +35,7 @@ use serde::{Deserialize, Serialize};
 
 mod bolt;
 mod common;
+pub mod conveyor;
 mod label;
 mod raster;
 mod rng;

@@ -1,5 +1,7 @@
 use chrono::{DateTime, Utc};
 
+use crate::inspections::{Relabel, Verdict};
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything the store can refuse. The app turns each variant into a
@@ -20,6 +22,13 @@ pub enum Error {
     AccountLocked { until: DateTime<Utc> },
     #[error("password hashing failed: {0}")]
     PasswordHash(String),
+    #[error("station {id} does not exist")]
+    StationNotFound { id: i64 },
+    #[error("inspection {id} does not exist")]
+    InspectionNotFound { id: i64 },
+    /// A false alarm is only a rejected part, an escape only a passed one.
+    #[error("{relabel:?} does not apply to an inspection judged {verdict:?}")]
+    RelabelNotAllowed { relabel: Relabel, verdict: Verdict },
 }
 
 /// Input fields that validation can name.
@@ -28,6 +37,14 @@ pub enum Field {
     Username,
     DisplayName,
     Password,
+    StationName,
+    StationConfig,
+    Score,
+    Threshold,
+    ImagePath,
+    HeatmapPath,
+    /// The page size of a list.
+    Limit,
 }
 
 /// What a field broke.
@@ -42,4 +59,16 @@ pub enum Rule {
     },
     /// Only letters, digits, dot, dash and underscore.
     Charset,
+    /// Already used by another record (names are compared without case).
+    Taken,
+    /// Not a JSON object (`{ ... }`).
+    NotJsonObject,
+    /// Not a finite number.
+    NotFinite,
+    /// Not a path inside its folder: absolute, or with `.`/`..` or empty parts.
+    NotRelativePath,
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
 }

@@ -1,11 +1,13 @@
 //! The MES domain of Linesight and its SQLite store. Knows no Tauri.
 //!
 //! Every user action is one method on [`Store`] that runs in one SQL
-//! transaction together with its audit row.
+//! transaction together with its audit row. What a station records on its
+//! own ([`Store::record_inspection`]) is not a user action and has none.
 
 pub mod audit;
 pub mod auth;
 mod error;
+pub mod inspections;
 mod store;
 mod validate;
 

@@ -1,4 +1,4 @@
-//! Field rules shared by every form that writes users.
+//! Field rules shared by every form, and by the records stations write.
 
 use crate::{Error, Field, Result, Rule};
 
@@ -52,6 +52,76 @@ pub fn password(value: &str) -> Result<()> {
     Ok(())
 }
 
+pub fn station_name(value: &str) -> Result<String> {
+    text(Field::StationName, value, 1, 60)
+}
+
+/// The longest settings text a station keeps, in characters.
+pub const MAX_CONFIG_CHARS: usize = 65_536;
+
+/// JSON text that parses as an object. Kept as written: its content is the
+/// caller's business.
+pub fn json_object(field: Field, value: &str) -> Result<String> {
+    if value.trim().is_empty() {
+        return Err(invalid(field, Rule::Required));
+    }
+    if value.chars().count() > MAX_CONFIG_CHARS {
+        return Err(invalid(
+            field,
+            Rule::TooLong {
+                max: MAX_CONFIG_CHARS,
+            },
+        ));
+    }
+    match serde_json::from_str::<serde_json::Value>(value) {
+        Ok(serde_json::Value::Object(_)) => Ok(value.to_owned()),
+        _ => Err(invalid(field, Rule::NotJsonObject)),
+    }
+}
+
+pub fn finite(field: Field, value: f64) -> Result<f64> {
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(invalid(field, Rule::NotFinite))
+    }
+}
+
+/// A path inside a folder, parts split by `/` or `\`: no root, drive, `.`,
+/// `..` or empty parts, so that joining it to the folder stays inside.
+pub fn relative_path(field: Field, value: Option<String>) -> Result<Option<String>> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let inside = value
+        .split(['/', '\\'])
+        .all(|part| !matches!(part, "" | "." | "..") && !part.contains(':'));
+    if inside {
+        Ok(Some(value))
+    } else {
+        Err(invalid(field, Rule::NotRelativePath))
+    }
+}
+
+/// Trimmed; blank is no value.
+pub fn optional_text(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+pub fn in_range(field: Field, value: u32, min: u32, max: u32) -> Result<u32> {
+    if (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(invalid(
+            field,
+            Rule::OutOfRange {
+                min: min.into(),
+                max: max.into(),
+            },
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,5 +157,73 @@ mod tests {
         assert_eq!(rule(password("")), Rule::Required);
         assert_eq!(rule(password("short")), Rule::TooShort { min: 8 });
         assert_eq!(rule(password(&"x".repeat(129))), Rule::TooLong { max: 128 });
+    }
+
+    #[test]
+    fn station_name_and_config_rules() {
+        assert_eq!(station_name("  라인1 검사기 ").unwrap(), "라인1 검사기");
+        assert_eq!(rule(station_name(" ")), Rule::Required);
+        assert!(station_name(&"가".repeat(60)).is_ok());
+        assert_eq!(rule(station_name(&"가".repeat(61))), Rule::TooLong { max: 60 });
+
+        let config = r#"{"camera": "/dev/video0", "roi": [0, 0, 64, 64]}"#;
+        assert_eq!(json_object(Field::StationConfig, config).unwrap(), config);
+        assert_eq!(rule(json_object(Field::StationConfig, "")), Rule::Required);
+        for bad in ["[1, 2]", "42", "\"text\"", "null", "{", "{'a': 1}"] {
+            assert_eq!(
+                rule(json_object(Field::StationConfig, bad)),
+                Rule::NotJsonObject,
+                "{bad}"
+            );
+        }
+        let huge = format!(r#"{{"x": "{}"}}"#, "a".repeat(MAX_CONFIG_CHARS));
+        assert_eq!(
+            rule(json_object(Field::StationConfig, &huge)),
+            Rule::TooLong {
+                max: MAX_CONFIG_CHARS
+            }
+        );
+    }
+
+    #[test]
+    fn paths_stay_inside_their_folder() {
+        let ok = |p: &str| relative_path(Field::ImagePath, Some(p.into()));
+        assert_eq!(
+            ok("2025-03-01/st1/123.png").unwrap().as_deref(),
+            Some("2025-03-01/st1/123.png")
+        );
+        assert!(ok("2025-03-01\\st1\\123.png").is_ok());
+        assert_eq!(relative_path(Field::ImagePath, None).unwrap(), None);
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x.png",
+            "a/../../x.png",
+            "a//b.png",
+            "./a.png",
+            "C:\\x.png",
+            "\\\\srv\\x",
+        ] {
+            assert_eq!(rule(ok(bad)), Rule::NotRelativePath, "{bad}");
+        }
+    }
+
+    #[test]
+    fn numbers_and_optional_text() {
+        assert_eq!(finite(Field::Threshold, 0.5).unwrap(), 0.5);
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(rule(finite(Field::Threshold, bad)), Rule::NotFinite);
+        }
+        assert_eq!(in_range(Field::Limit, 500, 1, 500).unwrap(), 500);
+        assert_eq!(
+            rule(in_range(Field::Limit, 0, 1, 500)),
+            Rule::OutOfRange { min: 1, max: 500 }
+        );
+        assert_eq!(
+            optional_text(Some("  scratch ".into())).as_deref(),
+            Some("scratch")
+        );
+        assert_eq!(optional_text(Some("   ".into())), None);
+        assert_eq!(optional_text(None), None);
     }
 }

@@ -34,7 +34,7 @@ pub enum DataSetError {
     NoGoodImages(PathBuf),
 }
 
-fn images_in(dir: &Path) -> Result<Vec<PathBuf>, DataSetError> {
+pub(crate) fn images_in(dir: &Path) -> Result<Vec<PathBuf>, DataSetError> {
     let entries = fs::read_dir(dir).map_err(|source| DataSetError::Io {
         path: dir.to_owned(),
         source,

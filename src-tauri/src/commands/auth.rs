@@ -1,12 +1,16 @@
 use chrono::Utc;
-use linesight_mes::auth::{NewAdmin, User};
+use linesight_mes::{
+    auth::{NewAdmin, User},
+    inspections::NewStation,
+};
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
 
 use crate::{
-    error::AppResult,
+    error::{AppError, AppResult, ErrorCode},
     events::SessionChanged,
     state::{AppState, Session},
+    station::StationSettings,
 };
 
 fn start_session(app: &AppHandle, state: &AppState, user: User) -> Session {
@@ -28,8 +32,19 @@ fn start_session(app: &AppHandle, state: &AppState, user: User) -> Session {
 #[tauri::command]
 #[specta::specta]
 pub async fn setup_admin(state: State<'_, AppState>, admin: NewAdmin) -> AppResult<User> {
-    Ok(state.store.create_first_admin(admin, &state.machine).await?)
+    let user = state.store.create_first_admin(admin, &state.machine).await?;
+    // A new install comes with the demo line: the generated conveyor and the bundled model.
+    let demo = NewStation {
+        name: DEMO_STATION.into(),
+        config_json: serde_json::to_string(&StationSettings::demo())
+            .map_err(|_| AppError::new(ErrorCode::Internal))?,
+    };
+    state.store.create_station(demo, &user, &state.machine).await?;
+    Ok(user)
 }
+
+/// The demo station's name, in both of the UI's languages.
+pub const DEMO_STATION: &str = "데모 라인 (Demo line)";
 
 #[tauri::command]
 #[specta::specta]

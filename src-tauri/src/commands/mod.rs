@@ -4,3 +4,4 @@
 pub mod app;
 pub mod auth;
 pub mod settings;
+pub mod stations;

@@ -21,6 +21,7 @@ import { BrandMark, LanguageSwitch } from "../components";
 import { HOME, MENU, type ScreenKey } from "../menu";
 import { useNotify } from "../notify";
 import NotBuilt from "../screens/NotBuilt";
+import InspectionMonitor from "../screens/InspectionMonitor";
 import SettingsScreen from "../screens/SettingsScreen";
 import DraggableTabs from "./DraggableTabs";
 import { tabsReducer } from "./tabs";
@@ -38,6 +39,8 @@ const GROUP_ICONS: Record<string, ReactNode> = {
 
 function Screen({ screen, session, info }: { screen: ScreenKey; session: Session; info: AppInfo }) {
   switch (screen) {
+    case "inspectionMonitor":
+      return <InspectionMonitor session={session} />;
     case "machineSettings":
       return <SettingsScreen session={session} info={info} />;
     default:

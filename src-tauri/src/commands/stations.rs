@@ -1,0 +1,143 @@
+use base64::Engine;
+use chrono::Local;
+use linesight_mes::{
+    auth::Role,
+    inspections::{Counters, InspectionRow},
+};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::{AppHandle, State};
+
+use crate::{
+    error::{AppError, AppResult, ErrorCode},
+    events::StationHealth,
+    state::AppState,
+    station::StationSettings,
+};
+
+/// Who may run a station: everyone but viewers.
+const RUNS_STATIONS: [Role; 3] = [Role::Admin, Role::Manager, Role::Operator];
+
+/// A station as the monitor shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct StationView {
+    #[specta(type = i32)]
+    pub id: i64,
+    pub name: String,
+    pub settings: StationSettings,
+    pub running: bool,
+    pub health: Option<StationHealth>,
+    /// Today's parts, as judged.
+    pub today: Counters,
+}
+
+fn settings_of(config_json: &str) -> AppResult<StationSettings> {
+    serde_json::from_str(config_json).map_err(|e| {
+        tracing::error!("station settings: {e}");
+        AppError::new(ErrorCode::InvalidInput)
+    })
+}
+
+/// Every station of this install, with today's counters.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_stations(state: State<'_, AppState>) -> AppResult<Vec<StationView>> {
+    state.require_session()?;
+    let today = Local::now().date_naive();
+    let mut out = Vec::new();
+    for s in state.store.list_stations().await? {
+        out.push(StationView {
+            running: state.stations.is_running(s.id),
+            health: state.stations.health(s.id).map(Into::into),
+            today: state.store.counters(s.id, today).await?,
+            settings: settings_of(&s.config_json)?,
+            id: s.id,
+            name: s.name,
+        });
+    }
+    Ok(out)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn start_station(app: AppHandle, state: State<'_, AppState>, id: i32) -> AppResult<()> {
+    let session = state.require_role(&RUNS_STATIONS)?;
+    let station = state.store.get_station(id as i64).await?;
+    let settings = settings_of(&station.config_json)?;
+    state
+        .stations
+        .start(&app, &state.store, station.id, &settings)
+        .map_err(|e| {
+            tracing::error!("station {}: {e}", station.id);
+            AppError::station(e.to_string())
+        })?;
+    tracing::info!(station = station.id, user = %session.user.username, "station started");
+    Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn stop_station(state: State<'_, AppState>, id: i32) -> AppResult<()> {
+    let session = state.require_role(&RUNS_STATIONS)?;
+    let stations = state.inner().stations.clone();
+    // Joining the station's threads blocks: not on the async runtime.
+    tokio::task::spawn_blocking(move || stations.stop(id as i64))
+        .await
+        .map_err(|_| AppError::new(ErrorCode::Internal))?;
+    tracing::info!(station = id, user = %session.user.username, "station stopped");
+    Ok(())
+}
+
+/// The operator's inspect button, for stations on the manual trigger.
+#[tauri::command]
+#[specta::specta]
+pub fn inspect_now(state: State<'_, AppState>, id: i32) -> AppResult<()> {
+    state.require_role(&RUNS_STATIONS)?;
+    if state.stations.request_inspection(id as i64) {
+        Ok(())
+    } else {
+        Err(AppError::station_not_running())
+    }
+}
+
+/// The newest NG parts of a station, for the gallery.
+#[tauri::command]
+#[specta::specta]
+pub async fn recent_ng(state: State<'_, AppState>, id: i32, limit: u32) -> AppResult<Vec<InspectionRow>> {
+    state.require_session()?;
+    Ok(state.store.recent_ng(id as i64, limit.min(50)).await?)
+}
+
+/// An inspection's image (or its heatmap) as a JPEG data URL. The path comes
+/// from the stored row, never from the window, and must stay in the archive.
+#[tauri::command]
+#[specta::specta]
+pub async fn inspection_image(
+    state: State<'_, AppState>,
+    id: i32,
+    heatmap: bool,
+) -> AppResult<Option<String>> {
+    state.require_session()?;
+    let row = state.store.get_inspection(id as i64).await?;
+    let Some(rel) = (if heatmap { row.heatmap_path } else { row.image_path }) else {
+        return Ok(None);
+    };
+    let root = state.images_dir();
+    let path = root.join(&rel);
+    let inside = std::path::Path::new(&rel)
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !inside {
+        tracing::error!("inspection {id}: image path {rel:?} leaves the archive");
+        return Err(AppError::new(ErrorCode::Internal));
+    }
+    let bytes = tokio::fs::read(&path).await.map_err(|e| {
+        tracing::warn!("{}: {e}", path.display());
+        AppError::station(format!("{rel}: {e}"))
+    })?;
+    Ok(Some(format!(
+        "data:image/jpeg;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    )))
+}

@@ -1,0 +1,413 @@
+//! The glue between a vision station and the MES: a station's stored
+//! settings become a running pipeline; each verdict becomes an inspection
+//! row (with its evidence images) before the window hears of it.
+
+use std::{
+    collections::HashMap,
+    io::Cursor,
+    path::{Path, PathBuf},
+    sync::{Arc, Mutex},
+};
+
+use base64::Engine;
+use chrono::{DateTime, Local, Utc};
+use linesight_datagen::conveyor::{Conveyor, ConveyorSpec};
+use linesight_mes::{
+    Store,
+    inspections::{NewInspection, Verdict as MesVerdict},
+};
+use linesight_vision::{
+    archive::Archive,
+    bundle::{Bundle, sha256_hex},
+    camera::{V4l2Source, validate_device_path},
+    convert::PixelFormat,
+    cpu_net::CpuNet,
+    heatmap::overlay,
+    inspector::{Inspector, Verdict},
+    pipeline::{Health, OpenSource, PartVerdict, Recorder, Station, StationConfig, StationEvent},
+    source::FrameSource,
+    trigger::TriggerMode,
+};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::AppHandle;
+use tauri_specta::Event;
+
+use crate::events::{StationHealthChanged, StationPreview, StationVerdict};
+
+/// Where a station's frames come from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum SourceSettings {
+    /// The demo line's generated conveyor.
+    Demo,
+    /// A V4L2 camera: `/dev/videoN` and the format to ask it for.
+    Camera {
+        device: String,
+        fourcc: String,
+        width: u32,
+        height: u32,
+        fps: u32,
+    },
+}
+
+/// A station's settings, stored as the station's JSON in the MES.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct StationSettings {
+    pub source: SourceSettings,
+    /// Model bundle folder name under the models directory.
+    pub model: String,
+    pub roi: Option<[u32; 4]>,
+    pub trigger: TriggerMode,
+    pub sensitivity: f32,
+    pub persist_frames: u32,
+    /// Keep one OK image in this many (0: none).
+    pub keep_ok_every: u32,
+}
+
+impl StationSettings {
+    /// The demo line: the generated conveyor and the bundled washer model.
+    pub fn demo() -> Self {
+        let spec = ConveyorSpec::demo();
+        Self {
+            source: SourceSettings::Demo,
+            model: "demo-washer".into(),
+            roi: Some(spec.inspection_roi()),
+            trigger: TriggerMode::PartPresent {
+                roi: spec.inspection_roi(),
+                threshold: 25.0,
+            },
+            sensitivity: 0.0,
+            persist_frames: 1,
+            keep_ok_every: 10,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StationError {
+    #[error("station settings are not valid: {0}")]
+    Settings(String),
+    #[error("model {name}: {reason}")]
+    Model { name: String, reason: String },
+    #[error("{0}")]
+    Start(String),
+}
+
+/// The shipped backbone, loaded once and shared by every station.
+pub struct Models {
+    dir: PathBuf,
+    net: Arc<CpuNet>,
+    backbone_sha256: String,
+}
+
+impl Models {
+    pub fn load(dir: &Path) -> Result<Self, StationError> {
+        let path = dir.join("efficientnet-lite0/backbone.safetensors");
+        let err = |reason: String| StationError::Model {
+            name: "efficientnet-lite0".into(),
+            reason,
+        };
+        let bytes = std::fs::read(&path).map_err(|e| err(format!("{}: {e}", path.display())))?;
+        Ok(Self {
+            dir: dir.to_owned(),
+            net: Arc::new(CpuNet::load(&path).map_err(|e| err(e.to_string()))?),
+            backbone_sha256: sha256_hex(&bytes),
+        })
+    }
+
+    /// A bundle by its folder name: only a plain name under the models dir.
+    fn inspector(&self, name: &str) -> Result<Inspector, StationError> {
+        let plain = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !plain {
+            return Err(StationError::Settings(format!("model name {name:?}")));
+        }
+        let bundle =
+            Bundle::load(&self.dir.join(name), &self.backbone_sha256).map_err(|e| StationError::Model {
+                name: name.into(),
+                reason: e.to_string(),
+            })?;
+        Ok(Inspector::new(self.net.clone(), bundle))
+    }
+}
+
+/// Turns verdicts into inspection rows: evidence images first, then the row.
+struct MesRecorder {
+    store: Store,
+    runtime: tokio::runtime::Handle,
+    station_id: i64,
+    inspector: Arc<Inspector>,
+    archive: Arc<Mutex<Archive>>,
+    keep_ok_every: u32,
+    ok_seen: u32,
+    app: AppHandle,
+}
+
+impl Recorder for MesRecorder {
+    fn record(&mut self, v: &PartVerdict) -> Result<i64, String> {
+        let at: DateTime<Utc> = v.captured_at.into();
+        let day = at.with_timezone(&Local).date_naive();
+        let day_dir = day.format("%Y-%m-%d").to_string();
+        let ins = &v.inspection;
+        let saved = match ins.verdict {
+            Verdict::Ng => {
+                let (w, h) = v.image.dimensions();
+                let heat = overlay(&self.inspector.heatmap(ins, w, h), w, h);
+                let saved = self.archive.lock().unwrap_or_else(|p| p.into_inner()).save_ng(
+                    &day_dir,
+                    self.station_id,
+                    v.frame_seq,
+                    &v.image,
+                    &heat,
+                );
+                // A full disk stops image saving with an alarm, never the verdict.
+                saved
+                    .inspect_err(|e| {
+                        tracing::error!("station {}: {e}", self.station_id);
+                        let _ = crate::events::StationAlarm {
+                            station_id: self.station_id,
+                            message: e.to_string(),
+                        }
+                        .emit(&self.app);
+                    })
+                    .ok()
+            }
+            Verdict::Ok => {
+                self.ok_seen += 1;
+                let keep = self.keep_ok_every > 0 && (self.ok_seen - 1).is_multiple_of(self.keep_ok_every);
+                if keep {
+                    self.archive
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .save_ok(&day_dir, self.station_id, v.frame_seq, &v.image)
+                        .ok()
+                        .flatten()
+                } else {
+                    None
+                }
+            }
+        };
+        let new = NewInspection {
+            station_id: self.station_id,
+            at,
+            day,
+            model_version: self.inspector.manifest().version.clone(),
+            score: ins.score as f64,
+            threshold: ins.threshold as f64,
+            verdict: match ins.verdict {
+                Verdict::Ok => MesVerdict::Ok,
+                Verdict::Ng => MesVerdict::Ng,
+            },
+            defect_type: ins.defect.as_ref().map(|d| d.label.clone()),
+            image_path: saved.as_ref().map(|s| s.image.clone()),
+            heatmap_path: saved.and_then(|s| s.heatmap),
+            work_order_op_id: None,
+            lot: None,
+        };
+        self.runtime
+            .block_on(self.store.record_inspection(new))
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// The stations running on this machine.
+pub struct Stations {
+    models: Option<Models>,
+    archive: Arc<Mutex<Archive>>,
+    running: Mutex<HashMap<i64, Station>>,
+}
+
+/// Bytes of evidence images kept before the oldest OK samples are freed.
+const ARCHIVE_QUOTA: u64 = 2 << 30;
+const PREVIEW_FPS: f64 = 10.0;
+const PREVIEW_WIDTH: u32 = 480;
+
+impl Stations {
+    pub fn open(models_dir: Option<&Path>, images_dir: &Path) -> Result<Self, Box<dyn std::error::Error>> {
+        // Without models the app still runs its MES; stations say why they cannot start.
+        let models = models_dir.and_then(|d| {
+            Models::load(d)
+                .inspect_err(|e| tracing::error!("inspection models unavailable: {e}"))
+                .ok()
+        });
+        Ok(Self {
+            models,
+            archive: Arc::new(Mutex::new(Archive::open(images_dir, ARCHIVE_QUOTA)?)),
+            running: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn is_running(&self, id: i64) -> bool {
+        self.running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains_key(&id)
+    }
+
+    pub fn health(&self, id: i64) -> Option<Health> {
+        self.running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&id)
+            .map(Station::health)
+    }
+
+    pub fn start(
+        &self,
+        app: &AppHandle,
+        store: &Store,
+        id: i64,
+        settings: &StationSettings,
+    ) -> Result<(), StationError> {
+        if self.is_running(id) {
+            return Ok(());
+        }
+        let models = self
+            .models
+            .as_ref()
+            .ok_or_else(|| StationError::Start("no inspection models are installed".into()))?;
+        let inspector = Arc::new(models.inspector(&settings.model)?);
+        let open = open_source(&settings.source)?;
+        let recorder = MesRecorder {
+            store: store.clone(),
+            runtime: tokio::runtime::Handle::try_current().map_err(|e| StationError::Start(e.to_string()))?,
+            station_id: id,
+            inspector: inspector.clone(),
+            archive: self.archive.clone(),
+            keep_ok_every: settings.keep_ok_every,
+            ok_seen: 0,
+            app: app.clone(),
+        };
+        let app2 = app.clone();
+        let emit = move |e: StationEvent| emit_event(&app2, id, e);
+        let station = Station::start(
+            open,
+            inspector,
+            StationConfig {
+                trigger: settings.trigger.clone(),
+                roi: settings.roi,
+                sensitivity: settings.sensitivity,
+                persist_frames: settings.persist_frames,
+                clear_frames: settings.persist_frames.max(1),
+                preview_fps: PREVIEW_FPS,
+            },
+            Box::new(recorder),
+            Box::new(emit),
+        )
+        .map_err(|e| StationError::Start(e.to_string()))?;
+        self.running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id, station);
+        Ok(())
+    }
+
+    pub fn stop(&self, id: i64) {
+        let station = self.running.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+        if let Some(s) = station {
+            s.stop();
+        }
+    }
+
+    pub fn request_inspection(&self, id: i64) -> bool {
+        let running = self.running.lock().unwrap_or_else(|p| p.into_inner());
+        running.get(&id).map(Station::request_inspection).is_some()
+    }
+
+    /// Stops every station (the app is closing).
+    pub fn stop_all(&self) {
+        let all: Vec<Station> = self
+            .running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .drain()
+            .map(|(_, s)| s)
+            .collect();
+        all.into_iter().for_each(Station::stop);
+    }
+}
+
+fn open_source(source: &SourceSettings) -> Result<OpenSource, StationError> {
+    Ok(match source.clone() {
+        SourceSettings::Demo => {
+            Box::new(|| Ok(Box::new(Conveyor::new(ConveyorSpec::demo())) as Box<dyn FrameSource>))
+        }
+        SourceSettings::Camera {
+            device,
+            fourcc,
+            width,
+            height,
+            fps,
+        } => {
+            // A device path from the settings is only ever a V4L2 node.
+            validate_device_path(&device).map_err(|e| StationError::Settings(e.to_string()))?;
+            let format = PixelFormat::from_fourcc_str(&fourcc)
+                .ok_or_else(|| StationError::Settings(format!("pixel format {fourcc:?}")))?;
+            Box::new(move || {
+                V4l2Source::open(&device, format, width, height, fps as f64)
+                    .map(|s| Box::new(s) as Box<dyn FrameSource>)
+            })
+        }
+    })
+}
+
+fn emit_event(app: &AppHandle, station_id: i64, event: StationEvent) {
+    match event {
+        StationEvent::Verdict { id, verdict } => {
+            let _ = StationVerdict::from_part(station_id, Some(id), &verdict).emit(app);
+        }
+        StationEvent::NotStored { verdict, reason } => {
+            let _ = StationVerdict::from_part(station_id, None, &verdict).emit(app);
+            let _ = crate::events::StationAlarm {
+                station_id,
+                message: format!("verdict not stored: {reason}"),
+            }
+            .emit(app);
+        }
+        StationEvent::Preview(frame) => {
+            if let Some(jpeg) = preview_jpeg(&frame.image) {
+                let (frame_width, frame_height) = frame.image.dimensions();
+                let _ = StationPreview {
+                    station_id,
+                    jpeg_base64: jpeg,
+                    frame_width,
+                    frame_height,
+                }
+                .emit(app);
+            }
+        }
+        StationEvent::Health(health) => {
+            let _ = StationHealthChanged {
+                station_id,
+                health: health.into(),
+            }
+            .emit(app);
+        }
+    }
+}
+
+/// A small JPEG of the live view, base64 for an `img` data URL.
+fn preview_jpeg(image: &image::RgbImage) -> Option<String> {
+    let (w, h) = image.dimensions();
+    let small;
+    let image = if w > PREVIEW_WIDTH {
+        small = image::imageops::resize(
+            image,
+            PREVIEW_WIDTH,
+            h * PREVIEW_WIDTH / w,
+            image::imageops::FilterType::Triangle,
+        );
+        &small
+    } else {
+        image
+    };
+    let mut out = Cursor::new(Vec::new());
+    image
+        .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 75))
+        .ok()?;
+    Some(base64::engine::general_purpose::STANDARD.encode(out.into_inner()))
+}

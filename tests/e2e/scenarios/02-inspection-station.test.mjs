@@ -1,0 +1,68 @@
+// The demo line's station: start it, watch the live view and the counters
+// rise, open an NG part from the gallery with its heatmap. A screenshot per step.
+import assert from "node:assert/strict";
+import path from "node:path";
+import { after, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { By } from "selenium-webdriver";
+import { launch, outputDir, stopTauriDriver } from "../harness.mjs";
+
+const out = outputDir("02-inspection-station");
+const dataDir = path.join(out, "data");
+const admin = { username: "admin", name: "김관리", password: "Line-sight-2026" };
+
+after(stopTauriDriver);
+
+/** The number a Statistic shows (its last line). */
+async function count(app, id) {
+  const text = await app.text(id);
+  return Number(text.split("\n").pop().replace(/[^0-9.]/g, ""));
+}
+
+test("inspection station: start the demo line, see parts judged, open an NG part", async () => {
+  const app = await launch(dataDir, out);
+  try {
+    await app.type("setup-username", admin.username);
+    await app.type("setup-display-name", admin.name);
+    await app.type("setup-password", admin.password);
+    await app.type("setup-confirm", admin.password);
+    await app.click("setup-submit");
+    await app.waitForText("auth-title", "로그인");
+    await app.type("login-username", admin.username);
+    await app.type("login-password", admin.password);
+    await app.click("login-submit");
+    await app.waitForText("header-user", admin.name);
+
+    // A new install has the demo line; open its monitor and start it.
+    await app.click("menu-group-vision");
+    await app.click("menu-inspectionMonitor");
+    await app.find("monitor-start");
+    assert.equal(await count(app, "monitor-total"), 0);
+    await app.screenshot("monitor-stopped");
+    await app.click("monitor-start");
+
+    // The live view runs and parts are judged one by one.
+    await app.find("monitor-preview");
+    await app.waitForText("monitor-camera", "카메라 정상");
+    await app.driver.wait(async () => (await count(app, "monitor-total")) >= 3, 60_000, "three parts judged");
+    await app.find("monitor-last-verdict");
+    await app.screenshot("monitor-running");
+
+    // One in six demo parts is defective: wait for an NG, then open it.
+    await app.driver.wait(async () => (await count(app, "monitor-ng")) >= 1, 120_000, "an NG part");
+    const gallery = await app.find("monitor-gallery");
+    await app.screenshot("monitor-ng");
+    await (await gallery.findElement(By.css("button"))).click();
+    await app.find("monitor-heatmap");
+    await app.screenshot("ng-detail");
+    await app.driver.findElement(By.css(".ant-modal-close")).click();
+    await sleep(600); // the dialog's closing animation
+
+    await app.click("monitor-stop");
+    await app.find("monitor-start");
+    const total = await count(app, "monitor-total");
+    assert.ok(total >= 4, `${total} parts judged`);
+  } finally {
+    await app.quit();
+  }
+});

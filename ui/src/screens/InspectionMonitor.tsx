@@ -1,0 +1,320 @@
+import { CameraOutlined, PauseCircleOutlined, PlayCircleOutlined } from "@ant-design/icons";
+import { Alert, Button, Card, Col, Descriptions, Empty, Image, Modal, Row, Select, Space, Statistic, Tag, Typography } from "antd";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import {
+  commands,
+  events,
+  type InspectionRow,
+  type Session,
+  type StationHealth,
+  type StationVerdict,
+  type StationView,
+} from "../bindings";
+import { useNotify } from "../notify";
+
+const GALLERY = 12;
+
+/** A short tone for every NG, so the operator hears a reject without watching. */
+function beep() {
+  try {
+    const ctx = new AudioContext();
+    const osc = ctx.createOscillator();
+    osc.frequency.value = 880;
+    osc.connect(ctx.destination);
+    osc.start();
+    osc.stop(ctx.currentTime + 0.15);
+    osc.onended = () => void ctx.close();
+  } catch {
+    // No audio device: the banner still shows.
+  }
+}
+
+/** The live station: preview, verdicts, counters, NG gallery and health. */
+export default function InspectionMonitor({ session }: { session: Session }) {
+  const { t } = useTranslation();
+  const notify = useNotify();
+  const [stations, setStations] = useState<StationView[]>([]);
+  const [selected, setSelected] = useState<number | null>(null);
+  const [preview, setPreview] = useState<{ src: string; width: number; height: number } | null>(null);
+  const [last, setLast] = useState<StationVerdict | null>(null);
+  const [health, setHealth] = useState<StationHealth | null>(null);
+  const [gallery, setGallery] = useState<InspectionRow[]>([]);
+  const [alarm, setAlarm] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [open, setOpen] = useState<{ row: InspectionRow; image: string | null; heatmap: string | null } | null>(null);
+  // Event handlers registered once read the current selection through this.
+  const selectedRef = useRef<number | null>(null);
+  useEffect(() => {
+    selectedRef.current = selected;
+  }, [selected]);
+  const canRun = session.user.role !== "viewer";
+  const station = stations.find((s) => s.id === selected) ?? null;
+
+  const loadGallery = useCallback(
+    async (id: number) => {
+      try {
+        setGallery(await commands.recentNg(id, GALLERY));
+      } catch (e) {
+        notify.error(e);
+      }
+    },
+    [notify],
+  );
+
+  const choose = useCallback(
+    (id: number) => {
+      setSelected(id);
+      setPreview(null);
+      setLast(null);
+      setHealth(null);
+      void loadGallery(id);
+    },
+    [loadGallery],
+  );
+
+  const reload = useCallback(async () => {
+    try {
+      setStations(await commands.listStations());
+    } catch (e) {
+      notify.error(e);
+    }
+  }, [notify]);
+
+  useEffect(() => {
+    let cancelled = false;
+    void (async () => {
+      try {
+        const list = await commands.listStations();
+        if (cancelled) return;
+        setStations(list);
+        if (list[0] !== undefined) choose(list[0].id);
+      } catch (e) {
+        notify.error(e);
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [notify, choose]);
+
+  useEffect(() => {
+    const mine = (id: number) => id === selectedRef.current;
+    const unlisten = [
+      events.stationPreview.listen((e) => {
+        const p = e.payload;
+        if (mine(p.stationId)) {
+          setPreview({ src: `data:image/jpeg;base64,${p.jpegBase64}`, width: p.frameWidth, height: p.frameHeight });
+        }
+      }),
+      events.stationHealthChanged.listen((e) => {
+        if (mine(e.payload.stationId)) setHealth(e.payload.health);
+      }),
+      events.stationAlarm.listen((e) => {
+        if (mine(e.payload.stationId)) setAlarm(e.payload.message);
+      }),
+      events.stationVerdict.listen((e) => {
+        const v = e.payload;
+        if (!mine(v.stationId)) return;
+        setLast(v);
+        setStations((list) =>
+          list.map((s) =>
+            s.id === v.stationId && v.id !== null
+              ? {
+                  ...s,
+                  today: {
+                    total: s.today.total + 1,
+                    ok: s.today.ok + (v.ng ? 0 : 1),
+                    ng: s.today.ng + (v.ng ? 1 : 0),
+                  },
+                }
+              : s,
+          ),
+        );
+        if (v.ng) {
+          beep();
+          void loadGallery(v.stationId);
+        }
+      }),
+    ];
+    return () => {
+      for (const u of unlisten) void u.then((stop) => stop());
+    };
+  }, [loadGallery]);
+
+  const run = async (start: boolean) => {
+    if (station === null) return;
+    setBusy(true);
+    try {
+      if (start) await commands.startStation(station.id);
+      else await commands.stopStation(station.id);
+      await reload();
+    } catch (e) {
+      notify.error(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const enlarge = async (row: InspectionRow) => {
+    try {
+      const [image, heatmap] = await Promise.all([
+        commands.inspectionImage(row.id, false),
+        commands.inspectionImage(row.id, true),
+      ]);
+      setOpen({ row, image, heatmap });
+    } catch (e) {
+      notify.error(e);
+    }
+  };
+
+  if (stations.length === 0) {
+    return <Empty description={t("monitor.noStations")} />;
+  }
+  const today = station?.today ?? { total: 0, ok: 0, ng: 0 };
+  const rate = today.total > 0 ? (100 * today.ng) / today.total : 0;
+  const camera = health?.camera ?? (station?.running ? "starting" : "stopped");
+  const roi = station?.settings.roi ?? null;
+
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
+      <Space wrap>
+        <Select
+          style={{ minWidth: 240 }}
+          value={selected}
+          onChange={choose}
+          options={stations.map((s) => ({ value: s.id, label: s.name }))}
+          data-testid="monitor-station"
+        />
+        {station?.running ? (
+          <Button icon={<PauseCircleOutlined />} disabled={!canRun} loading={busy} onClick={() => void run(false)} data-testid="monitor-stop">
+            {t("monitor.stop")}
+          </Button>
+        ) : (
+          <Button type="primary" icon={<PlayCircleOutlined />} disabled={!canRun} loading={busy} onClick={() => void run(true)} data-testid="monitor-start">
+            {t("monitor.start")}
+          </Button>
+        )}
+        {station?.settings.trigger.mode === "manual" && station.running && (
+          <Button icon={<CameraOutlined />} disabled={!canRun} onClick={() => void commands.inspectNow(station.id).catch(notify.error)}>
+            {t("monitor.inspectNow")}
+          </Button>
+        )}
+        <Tag color={camera === "running" ? "green" : camera === "lost" ? "red" : "default"} data-testid="monitor-camera">
+          {t(`monitor.camera.${camera}`, { defaultValue: camera })}
+        </Tag>
+      </Space>
+      {alarm !== null && (
+        <Alert type="error" showIcon closable title={alarm} onClose={() => setAlarm(null)} data-testid="monitor-alarm" />
+      )}
+      <Row gutter={16}>
+        <Col flex="520px">
+          <Card size="small" title={t("monitor.live")}>
+            <div className="monitor-preview" data-verdict={last === null ? "none" : last.ng ? "ng" : "ok"}>
+              {preview !== null ? (
+                <img src={preview.src} alt={t("monitor.live")} data-testid="monitor-preview" />
+              ) : (
+                <div className="monitor-preview-empty">{station?.running ? t("monitor.waiting") : t("monitor.stopped")}</div>
+              )}
+              {preview !== null && roi !== null && <RoiBox roi={roi} frame={preview} />}
+            </div>
+            {last !== null && (
+              <Space style={{ marginTop: 8 }}>
+                <Tag color={last.ng ? "red" : "green"} data-testid="monitor-last-verdict">
+                  {last.ng ? "NG" : "OK"}
+                </Tag>
+                <Typography.Text type="secondary">
+                  {t("monitor.score", { score: last.score?.toFixed(2) ?? "–", threshold: last.threshold?.toFixed(2) ?? "–" })}
+                </Typography.Text>
+                {last.defectType !== null && <Tag>{last.defectType}</Tag>}
+              </Space>
+            )}
+          </Card>
+        </Col>
+        <Col flex="auto">
+          <Card size="small" title={t("monitor.today")}>
+            <Row gutter={16}>
+              <Col span={6}>
+                <Statistic title={t("monitor.total")} value={today.total} data-testid="monitor-total" />
+              </Col>
+              <Col span={6}>
+                <Statistic title="OK" value={today.ok} styles={{ content: { color: "#389e0d" } }} />
+              </Col>
+              <Col span={6}>
+                <Statistic title="NG" value={today.ng} styles={{ content: { color: "#cf1322" } }} data-testid="monitor-ng" />
+              </Col>
+              <Col span={6}>
+                <Statistic title={t("monitor.defectRate")} value={rate} precision={1} suffix="%" />
+              </Col>
+            </Row>
+          </Card>
+          <Card size="small" title={t("monitor.health")} style={{ marginTop: 16 }}>
+            <Descriptions size="small" column={2}>
+              <Descriptions.Item label={t("monitor.framesIn")}>{health?.framesIn ?? "–"}</Descriptions.Item>
+              <Descriptions.Item label={t("monitor.dropped")}>{health?.framesDropped ?? "–"}</Descriptions.Item>
+              <Descriptions.Item label={t("monitor.latency")}>
+                {health?.latencyP50Ms != null ? `${health.latencyP50Ms.toFixed(0)} / ${(health.latencyP95Ms ?? 0).toFixed(0)} ms` : "–"}
+              </Descriptions.Item>
+              <Descriptions.Item label={t("monitor.corrupt")}>{health?.framesCorrupt ?? "–"}</Descriptions.Item>
+              {health?.lastError != null && (
+                <Descriptions.Item label={t("monitor.lastError")} span={2}>
+                  {health.lastError}
+                </Descriptions.Item>
+              )}
+            </Descriptions>
+          </Card>
+        </Col>
+      </Row>
+      <Card size="small" title={t("monitor.gallery")}>
+        {gallery.length === 0 ? (
+          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("monitor.noNg")} />
+        ) : (
+          <Space wrap data-testid="monitor-gallery">
+            {gallery.map((row) => (
+              <Button key={row.id} onClick={() => void enlarge(row)} style={{ height: "auto" }}>
+                <Space orientation="vertical" size={0}>
+                  <Typography.Text strong type="danger">
+                    NG {row.defectType ?? ""}
+                  </Typography.Text>
+                  <Typography.Text type="secondary">{new Date(row.at).toLocaleTimeString()}</Typography.Text>
+                  <Typography.Text type="secondary">{row.score?.toFixed(2) ?? "–"}</Typography.Text>
+                </Space>
+              </Button>
+            ))}
+          </Space>
+        )}
+      </Card>
+      <Modal open={open !== null} onCancel={() => setOpen(null)} footer={null} width={760} title={t("monitor.ngDetail")}>
+        {open !== null && (
+          <Space orientation="vertical">
+            <Space>
+              {open.image !== null && <Image src={open.image} width={340} alt="NG" />}
+              {open.heatmap !== null && <Image src={open.heatmap} width={340} alt="heatmap" data-testid="monitor-heatmap" />}
+            </Space>
+            <Typography.Text>
+              {t("monitor.score", { score: open.row.score?.toFixed(2) ?? "–", threshold: open.row.threshold?.toFixed(2) ?? "–" })}
+              {" · "}
+              {new Date(open.row.at).toLocaleString()} · {open.row.modelVersion}
+            </Typography.Text>
+          </Space>
+        )}
+      </Modal>
+    </Space>
+  );
+}
+
+/** The inspected region, in camera-frame pixels, over the scaled preview. */
+function RoiBox({ roi, frame }: { roi: [number, number, number, number]; frame: { width: number; height: number } }) {
+  const [x, y, w, h] = roi;
+  return (
+    <div
+      className="monitor-roi"
+      style={{
+        left: `${(100 * x) / frame.width}%`,
+        top: `${(100 * y) / frame.height}%`,
+        width: `${(100 * w) / frame.width}%`,
+        height: `${(100 * h) / frame.height}%`,
+      }}
+    />
+  );
+}
