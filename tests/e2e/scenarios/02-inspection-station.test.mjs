@@ -3,7 +3,6 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import { By } from "selenium-webdriver";
 import { launch, outputDir, stopTauriDriver } from "../harness.mjs";
 
@@ -56,7 +55,16 @@ test("inspection station: start the demo line, see parts judged, open an NG part
     await app.find("monitor-heatmap");
     await app.screenshot("ng-detail");
     await app.driver.findElement(By.css(".ant-modal-close")).click();
-    await sleep(600); // the dialog's closing animation
+    await app.driver.wait(
+      async () => {
+        for (const el of await app.driver.findElements(By.css(".ant-modal-wrap"))) {
+          if (await el.isDisplayed()) return false;
+        }
+        return true;
+      },
+      10_000,
+      "the dialog closes",
+    );
 
     await app.click("monitor-stop");
     await app.find("monitor-start");
