@@ -17,7 +17,7 @@ use linesight_mes::{
     inspections::{NewInspection, Verdict as MesVerdict},
 };
 use linesight_vision::{
-    archive::Archive,
+    archive::{Archive, Key},
     bundle::{Bundle, sha256_hex},
     camera::{V4l2Source, validate_device_path},
     convert::PixelFormat,
@@ -152,6 +152,10 @@ impl Recorder for MesRecorder {
         let at: DateTime<Utc> = v.captured_at.into();
         let day = at.with_timezone(&Local).date_naive();
         let day_dir = day.format("%Y-%m-%d").to_string();
+        let key = Key {
+            captured_ms: at.timestamp_millis(),
+            frame: v.frame_seq,
+        };
         let ins = &v.inspection;
         let saved = match ins.verdict {
             Verdict::Ng => {
@@ -160,7 +164,7 @@ impl Recorder for MesRecorder {
                 let saved = self.archive.lock().unwrap_or_else(|p| p.into_inner()).save_ng(
                     &day_dir,
                     self.station_id,
-                    v.frame_seq,
+                    key,
                     &v.image,
                     &heat,
                 );
@@ -183,7 +187,7 @@ impl Recorder for MesRecorder {
                     self.archive
                         .lock()
                         .unwrap_or_else(|p| p.into_inner())
-                        .save_ok(&day_dir, self.station_id, v.frame_seq, &v.image)
+                        .save_ok(&day_dir, self.station_id, key, &v.image)
                         .ok()
                         .flatten()
                 } else {
@@ -274,7 +278,7 @@ impl Stations {
         let open = open_source(&settings.source)?;
         let recorder = MesRecorder {
             store: store.clone(),
-            runtime: tokio::runtime::Handle::try_current().map_err(|e| StationError::Start(e.to_string()))?,
+            runtime: tauri::async_runtime::handle().inner().clone(),
             station_id: id,
             inspector: inspector.clone(),
             archive: self.archive.clone(),
@@ -299,10 +303,17 @@ impl Stations {
             Box::new(emit),
         )
         .map_err(|e| StationError::Start(e.to_string()))?;
-        self.running
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(id, station);
+        // Two windows may press Start at once: the first station in wins.
+        let extra = match self.running.lock().unwrap_or_else(|p| p.into_inner()).entry(id) {
+            std::collections::hash_map::Entry::Occupied(_) => Some(station),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(station);
+                None
+            }
+        };
+        if let Some(extra) = extra {
+            extra.stop();
+        }
         Ok(())
     }
 

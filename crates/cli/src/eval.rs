@@ -72,7 +72,8 @@ pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
         )
         .collect();
 
-    let mut rows = Vec::with_capacity(labelled.len());
+    let total = labelled.len();
+    let mut rows = Vec::with_capacity(total);
     for (i, (path, label)) in labelled.into_iter().enumerate() {
         let inspection = inspector.inspect(&load_rgb(&path)?, 0.0);
         rows.push(Row {
@@ -82,7 +83,7 @@ pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
             verdict: inspection.verdict,
             called: inspection.defect.map(|d| d.label),
         });
-        eprint!("\rscored {}/{}", i + 1, rows.capacity());
+        eprint!("\rscored {}/{total}", i + 1);
     }
     eprintln!();
 
@@ -92,7 +93,14 @@ pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
     let good = scores_of(&|l| l == "good");
     let defect = scores_of(&|l| l != "good");
     let threshold = inspector.threshold(0.0);
-    let confusion = Confusion::at(threshold, &good, &defect);
+    // From the verdicts, not the scores: a score that is not a number is an NG.
+    let is_ng = |want: &dyn Fn(&str) -> bool| -> Vec<f32> {
+        rows.iter()
+            .filter(|r| want(&r.label))
+            .map(|r| if r.verdict == Verdict::Ng { 1.0 } else { 0.0 })
+            .collect()
+    };
+    let confusion = Confusion::at(0.5, &is_ng(&|l| l == "good"), &is_ng(&|l| l != "good"));
     let known = &inspector.manifest().labels;
     let named: Vec<bool> = rows
         .iter()

@@ -2,6 +2,7 @@
 //! over the same crates as the app. No UI, no network, no Python.
 
 mod bench;
+mod bench_station;
 mod eval;
 mod infer;
 mod models;
@@ -39,6 +40,8 @@ enum Command {
     Synth(synth::Args),
     /// Time inference and training on this machine (see BENCHMARKS.md).
     Bench(bench::Args),
+    /// Run a station in real time into a SQLite store: verdict latency, drops, CPU.
+    BenchStation(bench_station::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -50,6 +53,7 @@ fn main() -> std::process::ExitCode {
             Command::Eval(args) => eval::run(&models, args),
             Command::Infer(args) => infer::run(&models, args),
             Command::Bench(args) => bench::run(&models, args),
+            Command::BenchStation(args) => bench_station::run(&models, args),
             Command::Synth(_) => unreachable!("handled above"),
         }),
     };

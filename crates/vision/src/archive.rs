@@ -4,14 +4,15 @@
 //! room is left for one the caller gets an error to raise as an alarm (the
 //! verdict itself is stored regardless).
 //!
-//! Layout: `<root>/<YYYY-MM-DD>/s<station>-<frame>-<ok|ng>.jpg` and, for NG,
-//! `…-ng.heatmap.jpg`. Names are made here from numbers only; nothing a
-//! user typed becomes a path.
+//! Layout: `<root>/<YYYY-MM-DD>/s<station>-<key>-<ok|ng>.jpg` and, for NG,
+//! `…-ng.heatmap.jpg`, where the key is the capture time in milliseconds and
+//! the frame number. Names are made here from numbers only; nothing a user
+//! typed becomes a path, and a file is never overwritten.
 
 use std::{
     collections::BTreeSet,
     fs,
-    io::Cursor,
+    io::{Cursor, Write},
     path::{Path, PathBuf},
 };
 
@@ -52,6 +53,19 @@ pub struct Archive {
 
 const JPEG_QUALITY: u8 = 90;
 
+/// What makes an archived file's name unique: capture time and frame number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub captured_ms: i64,
+    pub frame: u64,
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}", self.captured_ms, self.frame)
+    }
+}
+
 impl Archive {
     /// Opens (creating) the archive and measures what is already there.
     pub fn open(root: &Path, quota: u64) -> Result<Self, ArchiveError> {
@@ -89,14 +103,14 @@ impl Archive {
         &mut self,
         day: &str,
         station: i64,
-        frame: u64,
+        key: Key,
         image: &RgbImage,
     ) -> Result<Option<Saved>, ArchiveError> {
         let bytes = jpeg(image)?;
         if !self.make_room(bytes.len() as u64) {
             return Ok(None);
         }
-        let rel = self.write(day, &format!("s{station}-{frame}-ok.jpg"), &bytes)?;
+        let rel = self.write(day, &format!("s{station}-{key}-ok.jpg"), &bytes)?;
         self.ok_files.insert((rel.clone(), bytes.len() as u64));
         Ok(Some(Saved {
             image: rel,
@@ -109,7 +123,7 @@ impl Archive {
         &mut self,
         day: &str,
         station: i64,
-        frame: u64,
+        key: Key,
         image: &RgbImage,
         overlay: &RgbaImage,
     ) -> Result<Saved, ArchiveError> {
@@ -124,8 +138,8 @@ impl Archive {
                 quota: self.quota,
             });
         }
-        let image = self.write(day, &format!("s{station}-{frame}-ng.jpg"), &bytes)?;
-        let heatmap = self.write(day, &format!("s{station}-{frame}-ng.heatmap.jpg"), &heat)?;
+        let image = self.write(day, &format!("s{station}-{key}-ng.jpg"), &bytes)?;
+        let heatmap = self.write(day, &format!("s{station}-{key}-ng.heatmap.jpg"), &heat)?;
         Ok(Saved {
             image,
             heatmap: Some(heatmap),
@@ -155,7 +169,13 @@ impl Archive {
         let dir = self.root.join(&day);
         fs::create_dir_all(&dir).map_err(io(&dir))?;
         let path = dir.join(name);
-        fs::write(&path, bytes).map_err(io(&path))?;
+        // Never replace evidence: a name already taken is an error, not an overwrite.
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(io(&path))?;
+        file.write_all(bytes).map_err(io(&path))?;
         self.used += bytes.len() as u64;
         Ok(format!("{day}/{name}"))
     }
@@ -178,6 +198,13 @@ mod tests {
         RgbImage::from_fn(64, 64, |x, y| image::Rgb([shade, (x * 4) as u8, (y * 4) as u8]))
     }
 
+    fn key(frame: u64) -> Key {
+        Key {
+            captured_ms: 1_764_460_800_000,
+            frame,
+        }
+    }
+
     fn overlay() -> RgbaImage {
         RgbaImage::from_pixel(64, 64, image::Rgba([255, 0, 0, 100]))
     }
@@ -188,11 +215,13 @@ mod tests {
         let one = jpeg(&photo(10)).unwrap().len() as u64;
         // Room for about four images.
         let mut a = Archive::open(tmp.path(), one * 4 + one / 2).unwrap();
-        let first = a.save_ok("2026-11-30", 1, 1, &photo(10)).unwrap().unwrap();
-        a.save_ok("2026-11-30", 1, 2, &photo(10)).unwrap().unwrap();
-        a.save_ok("2026-11-30", 1, 3, &photo(10)).unwrap().unwrap();
+        let first = a.save_ok("2026-11-30", 1, key(1), &photo(10)).unwrap().unwrap();
+        a.save_ok("2026-11-30", 1, key(2), &photo(10)).unwrap().unwrap();
+        a.save_ok("2026-11-30", 1, key(3), &photo(10)).unwrap().unwrap();
         // An NG (image + heatmap) frees the oldest OK samples.
-        let ng = a.save_ng("2026-11-30", 1, 4, &photo(200), &overlay()).unwrap();
+        let ng = a
+            .save_ng("2026-11-30", 1, key(4), &photo(200), &overlay())
+            .unwrap();
         assert!(!tmp.path().join(&first.image).exists(), "oldest OK sample freed");
         assert!(tmp.path().join(&ng.image).is_file());
         assert!(tmp.path().join(ng.heatmap.as_ref().unwrap()).is_file());
@@ -200,14 +229,14 @@ mod tests {
         // NG evidence fills the quota: another NG is refused loudly, OK quietly.
         let mut refused = false;
         for frame in 5..12 {
-            match a.save_ng("2026-11-30", 1, frame, &photo(200), &overlay()) {
+            match a.save_ng("2026-11-30", 1, key(frame), &photo(200), &overlay()) {
                 Ok(_) => {}
                 Err(ArchiveError::Full { .. }) => refused = true,
                 Err(e) => panic!("{e}"),
             }
         }
         assert!(refused);
-        assert_eq!(a.save_ok("2026-11-30", 1, 99, &photo(10)).unwrap(), None);
+        assert_eq!(a.save_ok("2026-11-30", 1, key(99), &photo(10)).unwrap(), None);
         assert!(
             tmp.path().join(&ng.image).is_file(),
             "NG evidence is never deleted"
@@ -215,11 +244,40 @@ mod tests {
     }
 
     #[test]
+    fn evidence_is_never_overwritten() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut a = Archive::open(tmp.path(), 10_000_000).unwrap();
+        let first = a
+            .save_ng("2026-11-30", 1, key(7), &photo(10), &overlay())
+            .unwrap();
+        // The same station and frame number after a restart: another capture time, another file.
+        let later = Key {
+            captured_ms: key(7).captured_ms + 60_000,
+            frame: 7,
+        };
+        let second = a
+            .save_ng("2026-11-30", 1, later, &photo(200), &overlay())
+            .unwrap();
+        assert_ne!(first.image, second.image);
+        // The very same key is refused rather than replacing the first image.
+        assert!(
+            a.save_ng("2026-11-30", 1, key(7), &photo(50), &overlay())
+                .is_err()
+        );
+        let kept = image::open(tmp.path().join(&first.image)).unwrap().to_rgb8();
+        assert!(
+            kept.get_pixel(0, 0)[0] < 30,
+            "the first image is still the first part"
+        );
+    }
+
+    #[test]
     fn reopening_counts_what_is_on_disk() {
         let tmp = tempfile::tempdir().unwrap();
         let mut a = Archive::open(tmp.path(), 10_000_000).unwrap();
-        a.save_ok("2026-11-29", 2, 1, &photo(10)).unwrap();
-        a.save_ng("2026-11-30", 2, 2, &photo(10), &overlay()).unwrap();
+        a.save_ok("2026-11-29", 2, key(1), &photo(10)).unwrap();
+        a.save_ng("2026-11-30", 2, key(2), &photo(10), &overlay())
+            .unwrap();
         let used = a.used();
         let b = Archive::open(tmp.path(), 10_000_000).unwrap();
         assert_eq!(b.used(), used);

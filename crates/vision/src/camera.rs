@@ -430,7 +430,8 @@ mod linux {
             let mut stream =
                 v4l::io::mmap::Stream::with_buffers(&dev, v4l::buffer::Type::VideoCapture, BUFFERS)
                     .map_err(|e| failed("cannot map capture buffers", e))?;
-            let timeout = Duration::from_secs_f64((5.0 / fps.clamp(0.1, 240.0)).max(2.0));
+            // Five frame periods, but at most 2 s: stopping a station waits for this read.
+            let timeout = Duration::from_secs_f64((5.0 / fps.clamp(0.1, 240.0)).min(2.0));
             stream.set_timeout(timeout);
             Ok(Self {
                 path: path.to_owned(),

@@ -88,7 +88,9 @@ impl DefectHead {
         let std: Vec<f32> = (0..dims)
             .map(|d| {
                 let var = samples.iter().map(|s| (s.0[d] - mean[d]).powi(2)).sum::<f32>() / n;
-                var.sqrt().max(1e-6)
+                // A floor well above float noise: an almost constant feature
+                // must not get a huge folded weight that decides on noise.
+                var.sqrt().max(1e-3)
             })
             .collect();
         let standardised: Vec<f32> = samples

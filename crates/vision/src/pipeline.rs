@@ -125,6 +125,8 @@ enum Work {
     Inspect(Frame),
     /// The newest frame: the live view (and, in continuous mode, inspection).
     Latest(Frame),
+    /// No frame for a while (camera lost, stream ended): time to report health.
+    Idle,
 }
 
 /// Fired frames queued beyond this are dropped (and counted): inference has
@@ -158,8 +160,8 @@ impl Slots {
         self.ready.notify_all();
     }
 
-    /// Frames to inspect first; `None` once closed and empty.
-    fn take(&self) -> Option<Work> {
+    /// Frames to inspect first; `Idle` after `idle` without any; `None` once closed and empty.
+    fn take(&self, idle: Duration) -> Option<Work> {
         let mut w = self.waiting.lock().unwrap_or_else(|p| p.into_inner());
         loop {
             if let Some(f) = w.inspect.pop_front() {
@@ -171,7 +173,14 @@ impl Slots {
             if w.closed {
                 return None;
             }
-            w = self.ready.wait(w).unwrap_or_else(|p| p.into_inner());
+            let (guard, timeout) = self
+                .ready
+                .wait_timeout(w, idle)
+                .unwrap_or_else(|p| p.into_inner());
+            w = guard;
+            if timeout.timed_out() && w.inspect.is_empty() && w.latest.is_none() && !w.closed {
+                return Some(Work::Idle);
+            }
         }
     }
 }
@@ -290,7 +299,17 @@ impl Station {
             let shared = shared.clone();
             std::thread::Builder::new()
                 .name("station-worker".into())
-                .spawn(move || work(judge, config, recorder, emit, &shared))?
+                .spawn(move || work(judge, config, recorder, emit, &shared))
+        };
+        let worker = match worker {
+            Ok(w) => w,
+            Err(e) => {
+                // Do not leave the camera open behind a station that never started.
+                shared.stop.store(true, Ordering::Relaxed);
+                shared.slots.close();
+                let _ = capture.join();
+                return Err(e);
+            }
         };
         Ok(Self {
             shared,
@@ -398,12 +417,19 @@ fn work(
     shared: &Shared,
 ) {
     let continuous = config.trigger == TriggerMode::Continuous;
-    let mut debouncer = Debouncer::new(config.persist_frames, config.clear_frames);
+    // Triggered modes inspect one frame per part: each is its own verdict, and
+    // holding one back would let a defect pass unrecorded.
+    let mut debouncer = if continuous {
+        Debouncer::new(config.persist_frames, config.clear_frames)
+    } else {
+        Debouncer::new(1, 1)
+    };
     let preview_every = Duration::from_secs_f64(1.0 / config.preview_fps.clamp(0.1, 60.0));
     let mut last_preview: Option<Instant> = None;
     let mut last_health = Instant::now();
-    while let Some(work) = shared.slots.take() {
+    while let Some(work) = shared.slots.take(HEALTH_EVERY) {
         let target = match work {
+            Work::Idle => None,
             Work::Inspect(frame) => Some(frame),
             Work::Latest(frame) => {
                 if last_preview.is_none_or(|t| t.elapsed() >= preview_every) {
@@ -626,6 +652,8 @@ mod tests {
                 reason: "no such device".into(),
             })
         });
+        let reported = Arc::new(Mutex::new(Vec::new()));
+        let r2 = reported.clone();
         let station = Station::start(
             open,
             Arc::new(RedIsBad {
@@ -633,12 +661,20 @@ mod tests {
             }),
             config(),
             Box::new(ListRecorder(stored)),
-            Box::new(|_| {}),
+            Box::new(move |e| {
+                if let StationEvent::Health(h) = e {
+                    r2.lock().unwrap().push(h.camera);
+                }
+            }),
         )
         .unwrap();
-        let health = wait_for(&station, |_| attempts.load(Ordering::Relaxed) >= 2);
+        let health = wait_for(&station, |_| {
+            attempts.load(Ordering::Relaxed) >= 2 && reported.lock().unwrap().contains(&CameraState::Lost)
+        });
         station.stop();
         assert_eq!(health.camera, CameraState::Lost);
         assert!(health.last_error.unwrap().contains("no such device"));
+        // Without a single frame the window still hears that the camera is lost.
+        assert!(reported.lock().unwrap().contains(&CameraState::Lost));
     }
 }

@@ -7,7 +7,7 @@ use tauri::{AppHandle, State};
 use tauri_specta::Event;
 
 use crate::{
-    error::{AppError, AppResult, ErrorCode},
+    error::AppResult,
     events::SessionChanged,
     state::{AppState, Session},
     station::StationSettings,
@@ -33,13 +33,20 @@ fn start_session(app: &AppHandle, state: &AppState, user: User) -> Session {
 #[specta::specta]
 pub async fn setup_admin(state: State<'_, AppState>, admin: NewAdmin) -> AppResult<User> {
     let user = state.store.create_first_admin(admin, &state.machine).await?;
-    // A new install comes with the demo line: the generated conveyor and the bundled model.
-    let demo = NewStation {
+    // A new install comes with the demo line: the generated conveyor and the
+    // bundled model. The administrator exists either way; a failure here is logged.
+    let demo = serde_json::to_string(&StationSettings::demo()).map(|config_json| NewStation {
         name: DEMO_STATION.into(),
-        config_json: serde_json::to_string(&StationSettings::demo())
-            .map_err(|_| AppError::new(ErrorCode::Internal))?,
-    };
-    state.store.create_station(demo, &user, &state.machine).await?;
+        config_json,
+    });
+    match demo {
+        Ok(demo) => {
+            if let Err(e) = state.store.create_station(demo, &user, &state.machine).await {
+                tracing::error!("demo station not created: {e}");
+            }
+        }
+        Err(e) => tracing::error!("demo station settings: {e}"),
+    }
     Ok(user)
 }
 

@@ -47,11 +47,15 @@ pub async fn list_stations(state: State<'_, AppState>) -> AppResult<Vec<StationV
     let today = Local::now().date_naive();
     let mut out = Vec::new();
     for s in state.store.list_stations().await? {
+        // One station with unreadable settings must not hide the others.
+        let Ok(settings) = settings_of(&s.config_json) else {
+            continue;
+        };
         out.push(StationView {
             running: state.stations.is_running(s.id),
             health: state.stations.health(s.id).map(Into::into),
             today: state.store.counters(s.id, today).await?,
-            settings: settings_of(&s.config_json)?,
+            settings,
             id: s.id,
             name: s.name,
         });
@@ -65,11 +69,13 @@ pub async fn start_station(app: AppHandle, state: State<'_, AppState>, id: i32) 
     let session = state.require_role(&RUNS_STATIONS)?;
     let station = state.store.get_station(id as i64).await?;
     let settings = settings_of(&station.config_json)?;
-    state
-        .stations
-        .start(&app, &state.store, station.id, &settings)
+    let (stations, store, id) = (state.stations.clone(), state.store.clone(), station.id);
+    // Loading the model and opening the camera block: not on the async runtime.
+    tokio::task::spawn_blocking(move || stations.start(&app, &store, id, &settings))
+        .await
+        .map_err(|_| AppError::new(ErrorCode::Internal))?
         .map_err(|e| {
-            tracing::error!("station {}: {e}", station.id);
+            tracing::error!("station {id}: {e}");
             AppError::station(e.to_string())
         })?;
     tracing::info!(station = station.id, user = %session.user.username, "station started");

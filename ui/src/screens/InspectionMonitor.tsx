@@ -65,6 +65,7 @@ export default function InspectionMonitor({ session }: { session: Session }) {
   const choose = useCallback(
     (id: number) => {
       setSelected(id);
+      setAlarm(null);
       setPreview(null);
       setLast(null);
       setHealth(null);
@@ -173,7 +174,7 @@ export default function InspectionMonitor({ session }: { session: Session }) {
   }
   const today = station?.today ?? { total: 0, ok: 0, ng: 0 };
   const rate = today.total > 0 ? (100 * today.ng) / today.total : 0;
-  const camera = health?.camera ?? (station?.running ? "starting" : "stopped");
+  const camera = station?.running ? (health?.camera ?? "starting") : "stopped";
   const roi = station?.settings.roi ?? null;
 
   return (
