@@ -214,7 +214,9 @@ impl From<MesError> for AppError {
                 tracing::error!("{err}");
                 AppError::new(ErrorCode::Internal)
             }
-            MesError::StationNotFound { .. } | MesError::InspectionNotFound { .. } => {
+            MesError::StationNotFound { .. }
+            | MesError::InspectionNotFound { .. }
+            | MesError::AlarmNotFound { .. } => {
                 tracing::warn!("{err}");
                 AppError::new(ErrorCode::NotFound)
             }

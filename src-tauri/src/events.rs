@@ -63,13 +63,15 @@ pub struct StationPreview {
     pub frame_height: u32,
 }
 
-/// Something the operator must see: a full image archive, a verdict not stored.
+/// Something the operator must see: a full image archive, a verdict not
+/// stored, or, with a stored `alarm`, one that someone must acknowledge.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 #[serde(rename_all = "camelCase")]
 pub struct StationAlarm {
     #[specta(type = i32)]
     pub station_id: i64,
     pub message: String,
+    pub alarm: Option<linesight_mes::alarms::Alarm>,
 }
 
 /// Camera state, frame rates and latency of a running station, every second.

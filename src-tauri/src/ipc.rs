@@ -27,6 +27,8 @@ pub fn builder() -> Builder<Wry> {
             commands::stations::inspect_now,
             commands::stations::recent_ng,
             commands::stations::inspection_image,
+            commands::stations::open_alarms,
+            commands::stations::acknowledge_alarm,
         ])
         .events(collect_events![
             events::SessionChanged,

@@ -14,6 +14,7 @@ use chrono::{DateTime, Local, Utc};
 use linesight_datagen::conveyor::{Conveyor, ConveyorSpec};
 use linesight_mes::{
     Store,
+    alarms::AlarmKind,
     inspections::{NewInspection, Verdict as MesVerdict},
 };
 use linesight_vision::{
@@ -26,7 +27,7 @@ use linesight_vision::{
     inspector::{Inspector, Verdict},
     pipeline::{Health, OpenSource, PartVerdict, Recorder, Station, StationConfig, StationEvent},
     source::FrameSource,
-    trigger::TriggerMode,
+    trigger::{NgStreak, TriggerMode},
 };
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -64,6 +65,13 @@ pub struct StationSettings {
     pub persist_frames: u32,
     /// Keep one OK image in this many (0: none).
     pub keep_ok_every: u32,
+    /// NG parts in a row that raise the stop-the-line alarm (0: never).
+    #[serde(default = "default_stop_after_ng")]
+    pub stop_after_ng: u32,
+}
+
+fn default_stop_after_ng() -> u32 {
+    3
 }
 
 impl StationSettings {
@@ -81,6 +89,7 @@ impl StationSettings {
             sensitivity: 0.0,
             persist_frames: 1,
             keep_ok_every: 10,
+            stop_after_ng: default_stop_after_ng(),
         }
     }
 }
@@ -144,7 +153,33 @@ struct MesRecorder {
     archive: Arc<Mutex<Archive>>,
     keep_ok_every: u32,
     ok_seen: u32,
+    ng_streak: NgStreak,
     app: AppHandle,
+}
+
+impl MesRecorder {
+    /// Counts NG in a row; the Nth raises the stop-the-line alarm, stored
+    /// until someone acknowledges it.
+    fn watch_the_line(&mut self, ng: bool) {
+        if !self.ng_streak.push(ng) {
+            return;
+        }
+        let message = format!("{} NG in a row", self.ng_streak.run());
+        match self.runtime.block_on(
+            self.store
+                .raise_alarm(self.station_id, AlarmKind::StopLine, &message),
+        ) {
+            Ok(alarm) => {
+                let _ = crate::events::StationAlarm {
+                    station_id: self.station_id,
+                    message,
+                    alarm: Some(alarm),
+                }
+                .emit(&self.app);
+            }
+            Err(e) => tracing::error!("station {}: stop-the-line alarm not stored: {e}", self.station_id),
+        }
+    }
 }
 
 impl Recorder for MesRecorder {
@@ -175,6 +210,7 @@ impl Recorder for MesRecorder {
                         let _ = crate::events::StationAlarm {
                             station_id: self.station_id,
                             message: e.to_string(),
+                            alarm: None,
                         }
                         .emit(&self.app);
                     })
@@ -212,9 +248,12 @@ impl Recorder for MesRecorder {
             work_order_op_id: None,
             lot: None,
         };
-        self.runtime
+        let id = self
+            .runtime
             .block_on(self.store.record_inspection(new))
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string())?;
+        self.watch_the_line(ins.verdict == Verdict::Ng);
+        Ok(id)
     }
 }
 
@@ -284,6 +323,7 @@ impl Stations {
             archive: self.archive.clone(),
             keep_ok_every: settings.keep_ok_every,
             ok_seen: 0,
+            ng_streak: NgStreak::new(settings.stop_after_ng),
             app: app.clone(),
         };
         let app2 = app.clone();
@@ -376,6 +416,7 @@ fn emit_event(app: &AppHandle, station_id: i64, event: StationEvent) {
             let _ = crate::events::StationAlarm {
                 station_id,
                 message: format!("verdict not stored: {reason}"),
+                alarm: None,
             }
             .emit(app);
         }

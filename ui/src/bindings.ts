@@ -39,6 +39,10 @@ export const commands = {
 	 *  from the stored row, never from the window, and must stay in the archive.
 	 */
 	inspectionImage: (id: number, heatmap: boolean) => __TAURI_INVOKE<string | null>("inspection_image", { id, heatmap }),
+	/**  Alarms of a station waiting for someone to acknowledge them. */
+	openAlarms: (id: number) => __TAURI_INVOKE<Alarm[]>("open_alarms", { id }),
+	/**  Someone at the line has looked: recorded with who, when and where. */
+	acknowledgeAlarm: (id: number) => __TAURI_INVOKE<Alarm>("acknowledge_alarm", { id }),
 };
 
 /** Events */
@@ -52,6 +56,20 @@ export const events = {
 };
 
 /* Types */
+export type Alarm = {
+	id: number,
+	stationId: number,
+	raisedAt: string,
+	kind: AlarmKind,
+	message: string,
+	acknowledgedBy: number | null,
+	acknowledgedAt: string | null,
+};
+
+export type AlarmKind = 
+/**  Too many NG parts in a row: stop the line and look. */
+"stop_line";
+
 export type AppError = {
 	code: ErrorCode,
 	message: string,
@@ -170,10 +188,14 @@ export type SourceSettings =
 /**  A V4L2 camera: `/dev/videoN` and the format to ask it for. */
 { kind: "camera"; device: string; fourcc: string; width: number; height: number; fps: number };
 
-/**  Something the operator must see: a full image archive, a verdict not stored. */
+/**
+ *  Something the operator must see: a full image archive, a verdict not
+ *  stored, or, with a stored `alarm`, one that someone must acknowledge.
+ */
 export type StationAlarm = {
 	stationId: number,
 	message: string,
+	alarm: Alarm | null,
 };
 
 export type StationHealth = {
@@ -214,6 +236,8 @@ export type StationSettings = {
 	persistFrames: number,
 	/**  Keep one OK image in this many (0: none). */
 	keepOkEvery: number,
+	/**  NG parts in a row that raise the stop-the-line alarm (0: never). */
+	stopAfterNg?: number,
 };
 
 /**

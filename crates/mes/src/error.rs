@@ -26,6 +26,8 @@ pub enum Error {
     StationNotFound { id: i64 },
     #[error("inspection {id} does not exist")]
     InspectionNotFound { id: i64 },
+    #[error("alarm {id} does not exist")]
+    AlarmNotFound { id: i64 },
     /// A false alarm is only a rejected part, an escape only a passed one.
     #[error("{relabel:?} does not apply to an inspection judged {verdict:?}")]
     RelabelNotAllowed { relabel: Relabel, verdict: Verdict },

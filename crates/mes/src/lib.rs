@@ -4,6 +4,7 @@
 //! transaction together with its audit row. What a station records on its
 //! own ([`Store::record_inspection`]) is not a user action and has none.
 
+pub mod alarms;
 pub mod audit;
 pub mod auth;
 mod error;

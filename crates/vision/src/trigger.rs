@@ -228,6 +228,30 @@ impl Debouncer {
     }
 }
 
+/// NG parts in a row: says when the run reaches the stop-the-line count
+/// (once per run; an OK part starts counting again). 0 never alarms.
+#[derive(Debug, Clone, Default)]
+pub struct NgStreak {
+    stop_after: u32,
+    run: u32,
+}
+
+impl NgStreak {
+    pub fn new(stop_after: u32) -> Self {
+        Self { stop_after, run: 0 }
+    }
+
+    /// True when this verdict makes the run exactly long enough to stop the line.
+    pub fn push(&mut self, ng: bool) -> bool {
+        self.run = if ng { self.run.saturating_add(1) } else { 0 };
+        self.stop_after > 0 && self.run == self.stop_after
+    }
+
+    pub fn run(&self) -> u32 {
+        self.run
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,6 +274,21 @@ mod tests {
         // persist = 1: each inspected frame is a verdict.
         let mut each = Debouncer::new(1, 1);
         assert_eq!(run(&mut each, &[false, true, true]), [Ok, Ng, Ng]);
+    }
+
+    #[test]
+    fn a_run_of_ng_stops_the_line_once() {
+        let mut s = NgStreak::new(3);
+        let alarms: Vec<bool> = [true, true, false, true, true, true, true, false, true]
+            .iter()
+            .map(|&ng| s.push(ng))
+            .collect();
+        assert_eq!(
+            alarms,
+            [false, false, false, false, false, true, false, false, false]
+        );
+        let mut never = NgStreak::new(0);
+        assert!((0..10).all(|_| !never.push(true)));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 use base64::Engine;
 use chrono::Local;
 use linesight_mes::{
+    alarms::Alarm,
     auth::Role,
     inspections::{Counters, InspectionRow},
 };
@@ -146,4 +147,23 @@ pub async fn inspection_image(
         "data:image/jpeg;base64,{}",
         base64::engine::general_purpose::STANDARD.encode(bytes)
     )))
+}
+
+/// Alarms of a station waiting for someone to acknowledge them.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_alarms(state: State<'_, AppState>, id: i32) -> AppResult<Vec<Alarm>> {
+    state.require_session()?;
+    Ok(state.store.open_alarms(id as i64).await?)
+}
+
+/// Someone at the line has looked: recorded with who, when and where.
+#[tauri::command]
+#[specta::specta]
+pub async fn acknowledge_alarm(state: State<'_, AppState>, id: i32) -> AppResult<Alarm> {
+    let session = state.require_role(&RUNS_STATIONS)?;
+    Ok(state
+        .store
+        .acknowledge_alarm(id as i64, &session.user, &state.machine)
+        .await?)
 }

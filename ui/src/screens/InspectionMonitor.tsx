@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import {
   commands,
   events,
+  type Alarm,
   type InspectionRow,
   type Session,
   type StationHealth,
@@ -41,6 +42,7 @@ export default function InspectionMonitor({ session }: { session: Session }) {
   const [health, setHealth] = useState<StationHealth | null>(null);
   const [gallery, setGallery] = useState<InspectionRow[]>([]);
   const [alarm, setAlarm] = useState<string | null>(null);
+  const [stopLine, setStopLine] = useState<Alarm[]>([]);
   const [busy, setBusy] = useState(false);
   const [open, setOpen] = useState<{ row: InspectionRow; image: string | null; heatmap: string | null } | null>(null);
   // Event handlers registered once read the current selection through this.
@@ -66,12 +68,14 @@ export default function InspectionMonitor({ session }: { session: Session }) {
     (id: number) => {
       setSelected(id);
       setAlarm(null);
+      setStopLine([]);
+      commands.openAlarms(id).then(setStopLine, notify.error);
       setPreview(null);
       setLast(null);
       setHealth(null);
       void loadGallery(id);
     },
-    [loadGallery],
+    [loadGallery, notify],
   );
 
   const reload = useCallback(async () => {
@@ -112,7 +116,10 @@ export default function InspectionMonitor({ session }: { session: Session }) {
         if (mine(e.payload.stationId)) setHealth(e.payload.health);
       }),
       events.stationAlarm.listen((e) => {
-        if (mine(e.payload.stationId)) setAlarm(e.payload.message);
+        const { stationId, message, alarm: stored } = e.payload;
+        if (!mine(stationId)) return;
+        if (stored !== null) setStopLine((list) => [...list, stored]);
+        else setAlarm(message);
       }),
       events.stationVerdict.listen((e) => {
         const v = e.payload;
@@ -154,6 +161,15 @@ export default function InspectionMonitor({ session }: { session: Session }) {
       notify.error(e);
     } finally {
       setBusy(false);
+    }
+  };
+
+  const acknowledge = async (a: Alarm) => {
+    try {
+      await commands.acknowledgeAlarm(a.id);
+      setStopLine((list) => list.filter((x) => x.id !== a.id));
+    } catch (e) {
+      notify.error(e);
     }
   };
 
@@ -285,6 +301,27 @@ export default function InspectionMonitor({ session }: { session: Session }) {
           </Space>
         )}
       </Card>
+      <Modal
+        open={stopLine.length > 0}
+        closable={false}
+        maskClosable={false}
+        keyboard={false}
+        title={t("monitor.stopLine")}
+        footer={
+          <Button type="primary" danger disabled={!canRun} onClick={() => void acknowledge(stopLine[0] as Alarm)} data-testid="monitor-acknowledge">
+            {t("monitor.acknowledge")}
+          </Button>
+        }
+      >
+        {stopLine[0] !== undefined && (
+          <Alert
+            type="error"
+            showIcon
+            title={t("monitor.stopLineText", { count: station?.settings.stopAfterNg ?? 0 })}
+            description={new Date(stopLine[0].raisedAt).toLocaleString()}
+          />
+        )}
+      </Modal>
       <Modal open={open !== null} onCancel={() => setOpen(null)} footer={null} width={760} title={t("monitor.ngDetail")}>
         {open !== null && (
           <Space orientation="vertical">
