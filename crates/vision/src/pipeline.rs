@@ -140,10 +140,12 @@ struct Slots {
 
 impl Slots {
     /// Offers the newest frame and, if the trigger fired, a frame to inspect.
-    /// Returns the frames dropped: an unread newest frame, a queue overflow.
-    fn put(&self, latest: Frame, inspect: Option<Frame>) -> u64 {
+    /// Returns the frames dropped for inspection: a queue overflow, or in
+    /// continuous mode an unread newest frame (otherwise that frame was only
+    /// a live-view frame, and skipping one is no loss).
+    fn put(&self, latest: Frame, inspect: Option<Frame>, continuous: bool) -> u64 {
         let mut w = self.waiting.lock().unwrap_or_else(|p| p.into_inner());
-        let mut dropped = u64::from(w.latest.replace(latest).is_some());
+        let mut dropped = u64::from(w.latest.replace(latest).is_some() && continuous);
         if let Some(f) = inspect {
             if w.inspect.len() == QUEUE_MAX {
                 w.inspect.pop_front();
@@ -383,7 +385,7 @@ fn capture(mut open: OpenSource, mut trigger: Trigger, continuous: bool, shared:
                         }
                         Fire::Kept => kept.take(),
                     };
-                    let dropped = shared.slots.put(frame, inspect);
+                    let dropped = shared.slots.put(frame, inspect, continuous);
                     shared.counters.dropped.fetch_add(dropped, Ordering::Relaxed);
                 }
                 Ok(None) => {
