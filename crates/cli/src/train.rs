@@ -31,6 +31,9 @@ pub struct Args {
     /// Good-part false-reject rate the threshold is set for.
     #[arg(long, default_value_t = 0.01, value_parser = parse_rate)]
     false_reject_rate: f64,
+    /// Side the image (or ROI) is resized to before the backbone: larger sees finer detail, slower.
+    #[arg(long, default_value_t = INPUT_SIZE, value_parser = parse_size)]
+    input_size: usize,
     /// Backbone blocks whose features form the patch embedding (ascending, 0..=15).
     #[arg(long, value_delimiter = ',', default_values_t = DEFAULT_BLOCKS)]
     blocks: Vec<usize>,
@@ -43,6 +46,13 @@ fn parse_rate(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(r) if r > 0.0 && r <= 0.5 => Ok(r),
         _ => Err("expected a rate above 0 and at most 0.5, e.g. 0.01".into()),
+    }
+}
+
+fn parse_size(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if (64..=1024).contains(&n) && n % 32 == 0 => Ok(n),
+        _ => Err("expected a multiple of 32 from 64 to 1024, e.g. 224".into()),
     }
 }
 
@@ -72,7 +82,7 @@ pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
         .unwrap_or_else(|| "model".into());
     let cfg = TrainConfig {
         input: InputTransform {
-            size: INPUT_SIZE,
+            size: args.input_size,
             mean: PIXEL_MEAN,
             std: PIXEL_STD,
             roi: args.roi,
@@ -135,6 +145,16 @@ mod tests {
         assert!(parse_roi("1,2,3").is_err());
         assert!(parse_roi("1,2,0,4").is_err());
         assert!(parse_roi("a,b,c,d").is_err());
+    }
+
+    #[test]
+    fn input_size_is_a_multiple_of_32() {
+        assert_eq!(super::parse_size("320"), Ok(320));
+        assert!(
+            super::parse_size("300").is_err()
+                && super::parse_size("32").is_err()
+                && super::parse_size("x").is_err()
+        );
     }
 
     #[test]
