@@ -29,6 +29,8 @@ pub fn builder() -> Builder<Wry> {
             commands::stations::inspection_image,
             commands::stations::open_alarms,
             commands::stations::acknowledge_alarm,
+            commands::stations::list_inspections,
+            commands::stations::relabel_inspection,
         ])
         .events(collect_events![
             events::SessionChanged,

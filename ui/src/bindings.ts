@@ -43,6 +43,13 @@ export const commands = {
 	openAlarms: (id: number) => __TAURI_INVOKE<Alarm[]>("open_alarms", { id }),
 	/**  Someone at the line has looked: recorded with who, when and where. */
 	acknowledgeAlarm: (id: number) => __TAURI_INVOKE<Alarm>("acknowledge_alarm", { id }),
+	/**  The inspection history, newest first, a page at a time. */
+	listInspections: (filter: InspectionFilter) => __TAURI_INVOKE<InspectionRow[]>("list_inspections", { filter }),
+	/**
+	 *  A person's review of a verdict (false alarm, escape, or taken back); it
+	 *  feeds the next teaching of the model and is audit-logged.
+	 */
+	relabelInspection: (id: number, relabel: Relabel) => __TAURI_INVOKE<InspectionRow>("relabel_inspection", { id, relabel }),
 };
 
 /** Events */
@@ -119,6 +126,25 @@ export type ErrorCode =
 /**  A review that does not fit the verdict (false alarm on an OK part…). */
 "relabel_not_allowed" | "internal";
 
+/**
+ *  Which inspections to list, newest first. Every filter is optional; pages
+ *  follow each other by `before_id`, the last id of the page before.
+ */
+export type InspectionFilter = {
+	stationId: number | null,
+	/**  Captured at or after this instant. For a range of local days see [`day_range`]. */
+	from: string | null,
+	/**  Captured before this instant (exclusive). */
+	until: string | null,
+	verdict: Verdict | null,
+	defectType: string | null,
+	workOrderOpId: number | null,
+	/**  Only rows after this one in newest-first order: the last id of the previous page. */
+	beforeId: number | null,
+	/**  1..=[`MAX_PAGE`]. */
+	limit: number,
+};
+
 /**  A stored inspection, as the history screen and the gallery show it. */
 export type InspectionRow = {
 	id: number,
@@ -155,6 +181,15 @@ export type NewAdmin = {
 	displayName: string,
 	password: string,
 };
+
+/**  What a reviewer does to a record. */
+export type Relabel = 
+/**  Only for an `ng` record. */
+"false_alarm" | 
+/**  Only for an `ok` record. */
+"escape" | 
+/**  Takes a review back. */
+"clear";
 
 /**  A person's review of a record, as stored. */
 export type RelabelKind = 

@@ -3,7 +3,7 @@ use chrono::Local;
 use linesight_mes::{
     alarms::Alarm,
     auth::Role,
-    inspections::{Counters, InspectionRow},
+    inspections::{Counters, InspectionFilter, InspectionRow, Relabel},
 };
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -165,5 +165,32 @@ pub async fn acknowledge_alarm(state: State<'_, AppState>, id: i32) -> AppResult
     Ok(state
         .store
         .acknowledge_alarm(id as i64, &session.user, &state.machine)
+        .await?)
+}
+
+/// The inspection history, newest first, a page at a time.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_inspections(
+    state: State<'_, AppState>,
+    filter: InspectionFilter,
+) -> AppResult<Vec<InspectionRow>> {
+    state.require_session()?;
+    Ok(state.store.list_inspections(filter).await?)
+}
+
+/// A person's review of a verdict (false alarm, escape, or taken back); it
+/// feeds the next teaching of the model and is audit-logged.
+#[tauri::command]
+#[specta::specta]
+pub async fn relabel_inspection(
+    state: State<'_, AppState>,
+    id: i32,
+    relabel: Relabel,
+) -> AppResult<InspectionRow> {
+    let session = state.require_role(&RUNS_STATIONS)?;
+    Ok(state
+        .store
+        .relabel_inspection(id as i64, relabel, &session.user, &state.machine)
         .await?)
 }

@@ -1,5 +1,6 @@
 // The demo line's station: start it, watch the live view and the counters
-// rise, open an NG part from the gallery with its heatmap. A screenshot per step.
+// rise, open an NG part from the gallery with its heatmap, then find every
+// verdict in the history and review an NG as a false alarm. A screenshot per step.
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, test } from "node:test";
@@ -70,6 +71,20 @@ test("inspection station: start the demo line, see parts judged, open an NG part
     await app.find("monitor-start");
     const total = await count(app, "monitor-total");
     assert.ok(total >= 4, `${total} parts judged`);
+
+    // The history lists every stored verdict; an NG is reviewed as a false alarm.
+    await app.click("menu-defectLog");
+    const table = await app.find("history-table");
+    const rows = await table.findElements(By.css("tbody tr.ant-table-row"));
+    assert.equal(rows.length, total, "one history row per judged part");
+    const review = await table.findElement(By.xpath(".//button[normalize-space()='오검출']"));
+    await review.click();
+    await app.driver.wait(
+      async () => (await table.findElements(By.xpath(".//span[contains(@class,'ant-tag') and normalize-space()='오검출']"))).length === 1,
+      10_000,
+      "the review shows on its row",
+    );
+    await app.screenshot("history-reviewed");
   } finally {
     await app.quit();
   }

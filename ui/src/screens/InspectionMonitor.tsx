@@ -12,6 +12,7 @@ import {
   type StationVerdict,
   type StationView,
 } from "../bindings";
+import { dateTime, timeOfDay } from "../format";
 import { useNotify } from "../notify";
 
 const GALLERY = 12;
@@ -293,7 +294,7 @@ export default function InspectionMonitor({ session }: { session: Session }) {
                   <Typography.Text strong type="danger">
                     NG {row.defectType ?? ""}
                   </Typography.Text>
-                  <Typography.Text type="secondary">{new Date(row.at).toLocaleTimeString()}</Typography.Text>
+                  <Typography.Text type="secondary">{timeOfDay(row.at)}</Typography.Text>
                   <Typography.Text type="secondary">{row.score?.toFixed(2) ?? "–"}</Typography.Text>
                 </Space>
               </Button>
@@ -318,7 +319,7 @@ export default function InspectionMonitor({ session }: { session: Session }) {
             type="error"
             showIcon
             title={t("monitor.stopLineText", { count: station?.settings.stopAfterNg ?? 0 })}
-            description={new Date(stopLine[0].raisedAt).toLocaleString()}
+            description={dateTime(stopLine[0].raisedAt)}
           />
         )}
       </Modal>
@@ -332,7 +333,7 @@ export default function InspectionMonitor({ session }: { session: Session }) {
             <Typography.Text>
               {t("monitor.score", { score: open.row.score?.toFixed(2) ?? "–", threshold: open.row.threshold?.toFixed(2) ?? "–" })}
               {" · "}
-              {new Date(open.row.at).toLocaleString()} · {open.row.modelVersion}
+              {dateTime(open.row.at)} · {open.row.modelVersion}
             </Typography.Text>
           </Space>
         )}

@@ -21,6 +21,7 @@ import { BrandMark, LanguageSwitch } from "../components";
 import { HOME, MENU, type ScreenKey } from "../menu";
 import { useNotify } from "../notify";
 import NotBuilt from "../screens/NotBuilt";
+import InspectionHistory from "../screens/InspectionHistory";
 import InspectionMonitor from "../screens/InspectionMonitor";
 import SettingsScreen from "../screens/SettingsScreen";
 import DraggableTabs from "./DraggableTabs";
@@ -41,6 +42,8 @@ function Screen({ screen, session, info }: { screen: ScreenKey; session: Session
   switch (screen) {
     case "inspectionMonitor":
       return <InspectionMonitor session={session} />;
+    case "defectLog":
+      return <InspectionHistory session={session} />;
     case "machineSettings":
       return <SettingsScreen session={session} info={info} />;
     default:

@@ -1,0 +1,241 @@
+import { Button, Image, Input, Modal, Select, Space, Table, Tag, Typography } from "antd";
+import { useCallback, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { commands, type InspectionRow, type Relabel, type Session, type StationView, type Verdict } from "../bindings";
+import { dateTime } from "../format";
+import { useNotify } from "../notify";
+
+const PAGE = 50;
+
+interface Filters {
+  stationId: number | null;
+  /** Local calendar days, YYYY-MM-DD, both included; "" = open. */
+  firstDay: string;
+  lastDay: string;
+  verdict: Verdict | null;
+}
+
+const NO_FILTER: Filters = { stationId: null, firstDay: "", lastDay: "", verdict: null };
+
+/** Midnight starting a local day, as an instant; `offset` days later. */
+function localMidnight(day: string, offset: number): string | null {
+  if (!day) return null;
+  const [y, m, d] = day.split("-").map(Number);
+  if (y === undefined || m === undefined || d === undefined) return null;
+  return new Date(y, m - 1, d + offset).toISOString();
+}
+
+// dayjs (antd's DatePicker) cannot run with the app's frozen prototypes, so
+// dates use the platform's own date inputs.
+
+/** Every stored verdict, newest first: filter, look at the evidence, review. */
+export default function InspectionHistory({ session }: { session: Session }) {
+  const { t } = useTranslation();
+  const notify = useNotify();
+  const [stations, setStations] = useState<StationView[]>([]);
+  const [filters, setFilters] = useState<Filters>(NO_FILTER);
+  const [rows, setRows] = useState<InspectionRow[]>([]);
+  const [more, setMore] = useState(false);
+  const [loading, setLoading] = useState(false);
+  const [open, setOpen] = useState<{ row: InspectionRow; image: string | null; heatmap: string | null } | null>(null);
+  const canReview = session.user.role !== "viewer";
+
+  const fetchPage = useCallback(
+    async (f: Filters, beforeId: number | null): Promise<InspectionRow[]> =>
+      commands.listInspections({
+        stationId: f.stationId,
+        // Local days, the end day included.
+        from: localMidnight(f.firstDay, 0),
+        until: localMidnight(f.lastDay, 1),
+        verdict: f.verdict,
+        defectType: null,
+        workOrderOpId: null,
+        beforeId,
+        limit: PAGE,
+      }),
+    [],
+  );
+
+  const search = async (f: Filters) => {
+    setFilters(f);
+    setLoading(true);
+    try {
+      const page = await fetchPage(f, null);
+      setRows(page);
+      setMore(page.length === PAGE);
+    } catch (e) {
+      notify.error(e);
+    } finally {
+      setLoading(false);
+    }
+  };
+
+  const loadMore = async () => {
+    const last = rows[rows.length - 1];
+    if (last === undefined) return;
+    setLoading(true);
+    try {
+      const page = await fetchPage(filters, last.id);
+      setRows((r) => [...r, ...page]);
+      setMore(page.length === PAGE);
+    } catch (e) {
+      notify.error(e);
+    } finally {
+      setLoading(false);
+    }
+  };
+
+  useEffect(() => {
+    let cancelled = false;
+    void (async () => {
+      try {
+        const [list, page] = await Promise.all([
+          commands.listStations(),
+          fetchPage(NO_FILTER, null),
+        ]);
+        if (cancelled) return;
+        setStations(list);
+        setRows(page);
+        setMore(page.length === PAGE);
+      } catch (e) {
+        notify.error(e);
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [fetchPage, notify]);
+
+  const review = async (row: InspectionRow, relabel: Relabel) => {
+    try {
+      const updated = await commands.relabelInspection(row.id, relabel);
+      setRows((r) => r.map((x) => (x.id === updated.id ? updated : x)));
+      notify.success(t("common.saved"));
+    } catch (e) {
+      notify.error(e);
+    }
+  };
+
+  const show = async (row: InspectionRow) => {
+    try {
+      const [image, heatmap] = await Promise.all([
+        commands.inspectionImage(row.id, false),
+        commands.inspectionImage(row.id, true),
+      ]);
+      setOpen({ row, image, heatmap });
+    } catch (e) {
+      notify.error(e);
+    }
+  };
+
+  const stationName = (id: number) => stations.find((s) => s.id === id)?.name ?? `#${id}`;
+
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
+      <Space wrap>
+        <Select
+          allowClear
+          placeholder={t("history.allStations")}
+          style={{ minWidth: 220 }}
+          value={filters.stationId}
+          onChange={(v: number | undefined) => void search({ ...filters, stationId: v ?? null })}
+          options={stations.map((s) => ({ value: s.id, label: s.name }))}
+        />
+        <Input
+          type="date"
+          style={{ width: 160 }}
+          value={filters.firstDay}
+          aria-label={t("history.firstDay")}
+          onChange={(e) => void search({ ...filters, firstDay: e.target.value })}
+        />
+        <Typography.Text type="secondary">~</Typography.Text>
+        <Input
+          type="date"
+          style={{ width: 160 }}
+          value={filters.lastDay}
+          aria-label={t("history.lastDay")}
+          onChange={(e) => void search({ ...filters, lastDay: e.target.value })}
+        />
+        <Select
+          allowClear
+          placeholder={t("history.allVerdicts")}
+          style={{ minWidth: 120 }}
+          value={filters.verdict}
+          onChange={(v: Verdict | undefined) => void search({ ...filters, verdict: v ?? null })}
+          options={[
+            { value: "ok", label: "OK" },
+            { value: "ng", label: "NG" },
+          ]}
+          data-testid="history-verdict"
+        />
+      </Space>
+      <Table<InspectionRow>
+        rowKey="id"
+        size="small"
+        loading={loading}
+        dataSource={rows}
+        pagination={false}
+        data-testid="history-table"
+        onRow={(row) => ({ onDoubleClick: () => void show(row) })}
+        columns={[
+          { title: t("history.at"), dataIndex: "at", render: (at: string) => dateTime(at) },
+          { title: t("history.station"), dataIndex: "stationId", render: stationName },
+          {
+            title: t("history.verdict"),
+            dataIndex: "verdict",
+            render: (v: Verdict) => <Tag color={v === "ng" ? "red" : "green"}>{v.toUpperCase()}</Tag>,
+          },
+          { title: t("history.score"), dataIndex: "score", render: (s: number | null) => s?.toFixed(2) ?? "–" },
+          { title: t("history.defectType"), dataIndex: "defectType", render: (d: string | null) => d ?? "" },
+          {
+            title: t("history.review"),
+            key: "review",
+            render: (_, row) => (
+              <Space>
+                {row.relabel !== null && <Tag color="orange">{t(`history.${row.relabel}`)}</Tag>}
+                {row.relabel === null && row.verdict === "ng" && (
+                  <Button size="small" disabled={!canReview} onClick={() => void review(row, "false_alarm")}>
+                    {t("history.false_alarm")}
+                  </Button>
+                )}
+                {row.relabel === null && row.verdict === "ok" && (
+                  <Button size="small" disabled={!canReview} onClick={() => void review(row, "escape")}>
+                    {t("history.escape")}
+                  </Button>
+                )}
+                {row.relabel !== null && (
+                  <Button size="small" type="link" disabled={!canReview} onClick={() => void review(row, "clear")}>
+                    {t("history.clear")}
+                  </Button>
+                )}
+                {row.imagePath !== null && (
+                  <Button size="small" type="link" onClick={() => void show(row)}>
+                    {t("history.image")}
+                  </Button>
+                )}
+              </Space>
+            ),
+          },
+        ]}
+      />
+      {more && (
+        <Button onClick={() => void loadMore()} loading={loading}>
+          {t("history.more")}
+        </Button>
+      )}
+      <Modal open={open !== null} onCancel={() => setOpen(null)} footer={null} width={760} title={t("history.image")}>
+        {open !== null && (
+          <Space orientation="vertical">
+            <Space>
+              {open.image !== null && <Image src={open.image} width={340} alt="part" />}
+              {open.heatmap !== null && <Image src={open.heatmap} width={340} alt="heatmap" />}
+            </Space>
+            <Typography.Text type="secondary">
+              {dateTime(open.row.at)} · {stationName(open.row.stationId)} · {open.row.modelVersion}
+            </Typography.Text>
+          </Space>
+        )}
+      </Modal>
+    </Space>
+  );
+}
