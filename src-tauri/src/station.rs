@@ -432,6 +432,14 @@ fn emit_event(app: &AppHandle, station_id: i64, event: StationEvent) {
                 .emit(app);
             }
         }
+        StationEvent::Failed { frame_seq, reason } => {
+            let _ = crate::events::StationAlarm {
+                station_id,
+                message: format!("frame {frame_seq}: inspection failed: {reason}"),
+                alarm: None,
+            }
+            .emit(app);
+        }
         StationEvent::Health(health) => {
             let _ = StationHealthChanged {
                 station_id,

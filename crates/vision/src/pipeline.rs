@@ -109,6 +109,12 @@ pub enum StationEvent {
     },
     Preview(Frame),
     Health(Health),
+    /// Inspecting a part failed outright (a bug, not a verdict): the part
+    /// got no verdict, the operator must be told, the station goes on.
+    Failed {
+        frame_seq: u64,
+        reason: String,
+    },
 }
 
 /// Frames waiting for the worker: those to inspect, in order, and the newest.
@@ -442,15 +448,29 @@ fn work(
             }
         };
         if let Some(target) = target {
-            inspect(
-                &*judge,
-                &config,
-                &mut debouncer,
-                &mut *recorder,
-                &mut *emit,
-                shared,
-                target,
-            );
+            let frame_seq = target.seq;
+            // A panic in the model or the store must not silently end the station.
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                inspect(
+                    &*judge,
+                    &config,
+                    &mut debouncer,
+                    &mut *recorder,
+                    &mut *emit,
+                    shared,
+                    target,
+                )
+            }));
+            if let Err(panic) = outcome {
+                let reason = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown failure".into());
+                tracing::error!("inspection of frame {frame_seq} failed: {reason}");
+                shared.counters.not_stored.fetch_add(1, Ordering::Relaxed);
+                emit(StationEvent::Failed { frame_seq, reason });
+            }
         }
         if last_health.elapsed() >= HEALTH_EVERY {
             last_health = Instant::now();
@@ -640,6 +660,55 @@ mod tests {
         for (id, _) in seen.iter() {
             assert!(stored.contains(id), "verdict {id} was shown but not stored");
         }
+    }
+
+    /// Panics on every other frame, like a model bug would.
+    struct Flaky(AtomicU64);
+
+    impl Judge for Flaky {
+        fn judge(&self, image: &RgbImage, s: f32) -> Inspection {
+            if self.0.fetch_add(1, Ordering::Relaxed).is_multiple_of(2) {
+                panic!("model exploded");
+            }
+            RedIsBad {
+                delay: Duration::ZERO,
+            }
+            .judge(image, s)
+        }
+    }
+
+    #[test]
+    fn a_failing_inspection_is_reported_and_the_station_goes_on() {
+        let tmp = frames_folder(10);
+        let dir = tmp.path().to_owned();
+        let failures = Arc::new(Mutex::new(Vec::new()));
+        let f2 = failures.clone();
+        let stored = Arc::new(Mutex::new(Vec::new()));
+        let station = Station::start(
+            Box::new(move || Ok(Box::new(FolderSource::open(&dir, 20.0, false)?) as Box<dyn FrameSource>)),
+            Arc::new(Flaky(AtomicU64::new(0))),
+            config(),
+            Box::new(ListRecorder(stored.clone())),
+            Box::new(move |e| {
+                if let StationEvent::Failed { reason, .. } = e {
+                    f2.lock().unwrap().push(reason);
+                }
+            }),
+        )
+        .unwrap();
+        let health = wait_for(&station, |h| h.frames_dropped + h.inspected == 10);
+        station.stop();
+        let failures = failures.lock().unwrap();
+        assert!(
+            failures.iter().all(|r| r.contains("model exploded")),
+            "{failures:?}"
+        );
+        // Half the parts failed loudly; the other half were judged and stored.
+        assert_eq!(
+            failures.len() + stored.lock().unwrap().len(),
+            health.inspected as usize
+        );
+        assert!(!failures.is_empty() && !stored.lock().unwrap().is_empty());
     }
 
     #[test]
