@@ -13,23 +13,15 @@ mod station;
 
 use tauri::Manager;
 
+use linesight_vision::models::Models;
+
 use crate::{paths::DataDir, settings::Settings, state::AppState, station::Stations};
 
 /// The shipped models: bundled as resources in an installed app; beside the
 /// repository in a development build; or where `LINESIGHT_MODELS` says.
 fn models_dir(app: &tauri::App) -> Option<std::path::PathBuf> {
-    let mut candidates: Vec<std::path::PathBuf> = std::env::var_os("LINESIGHT_MODELS")
-        .map(Into::into)
-        .into_iter()
-        .collect();
-    candidates.extend(app.path().resource_dir().ok().map(|d| d.join("models")));
-    if let Ok(exe) = std::env::current_exe() {
-        // target/{debug,release}/linesight-app → repository root
-        candidates.extend(exe.ancestors().nth(3).map(|root| root.join("models")));
-    }
-    let found = candidates
-        .into_iter()
-        .find(|d| d.join("efficientnet-lite0/backbone.safetensors").is_file());
+    let bundled = app.path().resource_dir().ok().map(|d| d.join("models"));
+    let found = Models::find(Models::candidates(bundled));
     if found.is_none() {
         tracing::error!("no inspection models found: stations cannot start");
     }

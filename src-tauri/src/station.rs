@@ -5,7 +5,7 @@
 use std::{
     collections::HashMap,
     io::Cursor,
-    path::{Path, PathBuf},
+    path::Path,
     sync::{Arc, Mutex},
 };
 
@@ -19,12 +19,11 @@ use linesight_mes::{
 };
 use linesight_vision::{
     archive::{Archive, Key},
-    bundle::{Bundle, sha256_hex},
     camera::{V4l2Source, validate_device_path},
     convert::PixelFormat,
-    cpu_net::CpuNet,
     heatmap::overlay,
     inspector::{Inspector, Verdict},
+    models::Models,
     pipeline::{Health, OpenSource, PartVerdict, Recorder, Station, StationConfig, StationEvent},
     source::FrameSource,
     trigger::{NgStreak, TriggerMode},
@@ -104,44 +103,21 @@ pub enum StationError {
     Start(String),
 }
 
-/// The shipped backbone, loaded once and shared by every station.
-pub struct Models {
-    dir: PathBuf,
-    net: Arc<CpuNet>,
-    backbone_sha256: String,
-}
-
-impl Models {
-    pub fn load(dir: &Path) -> Result<Self, StationError> {
-        let path = dir.join("efficientnet-lite0/backbone.safetensors");
-        let err = |reason: String| StationError::Model {
-            name: "efficientnet-lite0".into(),
-            reason,
-        };
-        let bytes = std::fs::read(&path).map_err(|e| err(format!("{}: {e}", path.display())))?;
-        Ok(Self {
-            dir: dir.to_owned(),
-            net: Arc::new(CpuNet::load(&path).map_err(|e| err(e.to_string()))?),
-            backbone_sha256: sha256_hex(&bytes),
+/// A bundle of the models folder by its name: only a plain folder name.
+fn inspector(models: &Models, name: &str) -> Result<Inspector, StationError> {
+    let plain = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !plain {
+        return Err(StationError::Settings(format!("model name {name:?}")));
+    }
+    models
+        .inspector(&models.dir.join(name))
+        .map_err(|e| StationError::Model {
+            name: name.into(),
+            reason: e.to_string(),
         })
-    }
-
-    /// A bundle by its folder name: only a plain name under the models dir.
-    fn inspector(&self, name: &str) -> Result<Inspector, StationError> {
-        let plain = !name.is_empty()
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        if !plain {
-            return Err(StationError::Settings(format!("model name {name:?}")));
-        }
-        let bundle =
-            Bundle::load(&self.dir.join(name), &self.backbone_sha256).map_err(|e| StationError::Model {
-                name: name.into(),
-                reason: e.to_string(),
-            })?;
-        Ok(Inspector::new(self.net.clone(), bundle))
-    }
 }
 
 /// Turns verdicts into inspection rows: evidence images first, then the row.
@@ -313,7 +289,7 @@ impl Stations {
             .models
             .as_ref()
             .ok_or_else(|| StationError::Start("no inspection models are installed".into()))?;
-        let inspector = Arc::new(models.inspector(&settings.model)?);
+        let inspector = Arc::new(inspector(models, &settings.model)?);
         let open = open_source(&settings.source)?;
         let recorder = MesRecorder {
             store: store.clone(),

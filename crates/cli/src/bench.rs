@@ -22,7 +22,7 @@ use linesight_vision::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::models::Models;
+use linesight_vision::models::Models;
 
 #[derive(clap::Args)]
 pub struct Args {

@@ -23,7 +23,7 @@ use linesight_vision::{
     trigger::TriggerMode,
 };
 
-use crate::models::Models;
+use linesight_vision::models::Models;
 
 #[derive(clap::Args)]
 pub struct Args {

@@ -10,7 +10,7 @@ use linesight_vision::{
 };
 use serde::Serialize;
 
-use crate::models::Models;
+use linesight_vision::models::Models;
 
 #[derive(clap::Args)]
 pub struct Args {

@@ -48,7 +48,7 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Synth(args) => synth::run(args),
-        command => models::Models::locate(cli.models.as_deref()).and_then(|models| match command {
+        command => models::locate(cli.models.as_deref()).and_then(|models| match command {
             Command::Train(args) => train::run(&models, args),
             Command::Eval(args) => eval::run(&models, args),
             Command::Infer(args) => infer::run(&models, args),

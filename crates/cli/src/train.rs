@@ -13,7 +13,7 @@ use linesight_vision::{
     train::{Progress, TrainConfig, train},
 };
 
-use crate::models::Models;
+use linesight_vision::models::Models;
 
 /// Bank size: inspection stays fast and AUROC stops improving past it on generated parts.
 pub const DEFAULT_MEMORY_CAP: u32 = 4096;

@@ -9,9 +9,8 @@ use std::{
 
 use linesight_datagen::conveyor::{Conveyor, ConveyorSpec};
 use linesight_vision::{
-    bundle::{Bundle, sha256_hex},
-    cpu_net::CpuNet,
-    inspector::{Inspector, Verdict},
+    inspector::Verdict,
+    models::Models,
     pipeline::{OpenSource, PartVerdict, Recorder, Station, StationConfig, StationEvent},
     source::FrameSource,
     trigger::TriggerMode,
@@ -29,11 +28,8 @@ impl Recorder for Memory {
 
 #[test]
 fn each_passing_part_gets_one_verdict_and_defects_are_rejected() {
-    let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models");
-    let weights = models.join("efficientnet-lite0/backbone.safetensors");
-    let net = Arc::new(CpuNet::load(&weights).unwrap());
-    let sha = sha256_hex(&std::fs::read(&weights).unwrap());
-    let inspector = Inspector::new(net, Bundle::load(&models.join("demo-washer"), &sha).unwrap());
+    let models = Models::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models")).unwrap();
+    let inspector = models.inspector(&models.dir.join("demo-washer")).unwrap();
 
     let spec = ConveyorSpec {
         seed: 5,

@@ -189,26 +189,29 @@ impl EfficientNetLite0 {
     /// Loads the converted ImageNet weights. Every tensor of the architecture
     /// must be in the file with its shape, else nothing is returned.
     pub fn load(path: &Path, device: &Device) -> Result<Self, LoadError> {
-        let text = path.display().to_string();
-        if !path.is_file() {
-            return Err(LoadError::Read {
-                path: text,
-                reason: "no such file".into(),
-            });
-        }
+        let bytes = std::fs::read(path).map_err(|e| LoadError::Read {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        Self::from_bytes(bytes, &path.display().to_string(), device)
+    }
+
+    /// The same from the file's bytes, read once by a caller that also
+    /// checksums them; `name` says where they came from in errors.
+    pub fn from_bytes(bytes: Vec<u8>, name: &str, device: &Device) -> Result<Self, LoadError> {
         let mut model = Self::new(device);
-        let mut store = SafetensorsStore::from_file(path)
+        let mut store = SafetensorsStore::from_bytes(Some(bytes))
             // PyTorch names: `_blocks.3._bn1.weight` → `blocks.3.bn1.gamma` (the adapter renames BN and transposes fc).
             .with_key_remapping(r"(^|\.)_", "$1")
             .with_from_adapter(PyTorchToBurnAdapter);
         let result = model.load_from(&mut store).map_err(|e| LoadError::Read {
-            path: text.clone(),
+            path: name.into(),
             reason: e.to_string(),
         })?;
         if !result.missing.is_empty() || !result.errors.is_empty() {
             let missing: Vec<_> = result.missing.iter().map(|(p, _)| p.as_str()).collect();
             return Err(LoadError::Mismatch {
-                path: text,
+                path: name.into(),
                 reason: format!("missing {missing:?}, errors {:?}", result.errors),
             });
         }

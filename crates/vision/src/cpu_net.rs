@@ -12,9 +12,7 @@
 
 use rayon::prelude::*;
 
-use std::path::Path;
-
-use crate::backbone::{EfficientNetLite0, LoadError};
+use crate::backbone::EfficientNetLite0;
 
 /// A feature map of one image, channels last: `data[(y * width + x) * channels + c]`.
 #[derive(Debug, Clone, PartialEq)]
@@ -353,12 +351,6 @@ pub struct CpuNet {
 }
 
 impl CpuNet {
-    /// Loads the shipped weights through the burn port (which checks every
-    /// tensor) and folds them.
-    pub fn load(path: &Path) -> Result<Self, LoadError> {
-        EfficientNetLite0::load(path, &burn::tensor::Device::flex()).map(|net| Self::from_burn(&net))
-    }
-
     pub fn from_burn(net: &EfficientNetLite0) -> Self {
         let blocks = net
             .blocks
