@@ -80,45 +80,5 @@ pub struct StationAlarm {
 pub struct StationHealthChanged {
     #[specta(type = i32)]
     pub station_id: i64,
-    pub health: StationHealth,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct StationHealth {
-    /// starting | running | lost | ended
-    pub camera: String,
-    pub last_error: Option<String>,
-    #[specta(type = f64)]
-    pub frames_in: u64,
-    #[specta(type = f64)]
-    pub frames_dropped: u64,
-    #[specta(type = f64)]
-    pub frames_corrupt: u64,
-    #[specta(type = f64)]
-    pub verdicts: u64,
-    pub latency_p50_ms: Option<f64>,
-    pub latency_p95_ms: Option<f64>,
-}
-
-impl From<linesight_vision::pipeline::Health> for StationHealth {
-    fn from(h: linesight_vision::pipeline::Health) -> Self {
-        use linesight_vision::pipeline::CameraState;
-        Self {
-            camera: match h.camera {
-                CameraState::Starting => "starting",
-                CameraState::Running => "running",
-                CameraState::Lost => "lost",
-                CameraState::Ended => "ended",
-            }
-            .into(),
-            last_error: h.last_error,
-            frames_in: h.frames_in,
-            frames_dropped: h.frames_dropped,
-            frames_corrupt: h.frames_corrupt,
-            verdicts: h.verdicts,
-            latency_p50_ms: h.latency_p50_ms,
-            latency_p95_ms: h.latency_p95_ms,
-        }
-    }
+    pub health: linesight_vision::pipeline::Health,
 }

@@ -417,11 +417,7 @@ fn emit_event(app: &AppHandle, station_id: i64, event: StationEvent) {
             .emit(app);
         }
         StationEvent::Health(health) => {
-            let _ = StationHealthChanged {
-                station_id,
-                health: health.into(),
-            }
-            .emit(app);
+            let _ = StationHealthChanged { station_id, health }.emit(app);
         }
     }
 }

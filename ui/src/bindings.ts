@@ -101,6 +101,13 @@ export type CameraDevice = {
 	bus: string,
 };
 
+/**  The camera side of the station, as the operator sees it. */
+export type CameraState = "starting" | "running" | 
+/**  Retrying with backoff. */
+"lost" | 
+/**  A finite source (a folder played once) has ended. */
+"ended";
+
 /**  Parts a station judged on one day, as it judged them (relabels do not move them). */
 export type Counters = {
 	total: number,
@@ -125,6 +132,20 @@ export type ErrorCode =
 "station" | "station_not_running" | 
 /**  A review that does not fit the verdict (false alarm on an OK part…). */
 "relabel_not_allowed" | "internal";
+
+export type Health = {
+	camera: CameraState,
+	lastError: string | null,
+	framesIn: number | null,
+	framesDropped: number | null,
+	framesCorrupt: number | null,
+	inspected: number | null,
+	verdicts: number | null,
+	notStored: number | null,
+	/**  Frame captured → verdict stored, over the last 200 verdicts. */
+	latencyP50Ms: number | null,
+	latencyP95Ms: number | null,
+};
 
 /**
  *  Which inspections to list, newest first. Every filter is optional; pages
@@ -233,22 +254,10 @@ export type StationAlarm = {
 	alarm: Alarm | null,
 };
 
-export type StationHealth = {
-	/**  starting | running | lost | ended */
-	camera: string,
-	lastError: string | null,
-	framesIn: number | null,
-	framesDropped: number | null,
-	framesCorrupt: number | null,
-	verdicts: number | null,
-	latencyP50Ms: number | null,
-	latencyP95Ms: number | null,
-};
-
 /**  Camera state, frame rates and latency of a running station, every second. */
 export type StationHealthChanged = {
 	stationId: number,
-	health: StationHealth,
+	health: Health,
 };
 
 /**  The live view of a station, about ten times a second. */
@@ -295,7 +304,7 @@ export type StationView = {
 	name: string,
 	settings: StationSettings,
 	running: boolean,
-	health: StationHealth | null,
+	health: Health | null,
 	/**  Today's parts, as judged. */
 	today: Counters,
 };

@@ -19,7 +19,7 @@ use std::{
 };
 
 use image::RgbImage;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{
     inspector::{Inspection, Inspector, Verdict, crop_roi},
@@ -70,7 +70,8 @@ pub trait Recorder: Send {
 }
 
 /// The camera side of the station, as the operator sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum CameraState {
     Starting,
@@ -81,15 +82,23 @@ pub enum CameraState {
     Ended,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
 pub struct Health {
     pub camera: CameraState,
     pub last_error: Option<String>,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub frames_in: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub frames_dropped: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub frames_corrupt: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub inspected: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub verdicts: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub not_stored: u64,
     /// Frame captured → verdict stored, over the last 200 verdicts.
     pub latency_p50_ms: Option<f64>,

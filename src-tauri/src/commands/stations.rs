@@ -5,13 +5,13 @@ use linesight_mes::{
     auth::Role,
     inspections::{Counters, InspectionFilter, InspectionRow, Relabel},
 };
+use linesight_vision::pipeline::Health;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::{AppHandle, State};
 
 use crate::{
     error::{AppError, AppResult, ErrorCode},
-    events::StationHealth,
     state::AppState,
     station::StationSettings,
 };
@@ -28,7 +28,7 @@ pub struct StationView {
     pub name: String,
     pub settings: StationSettings,
     pub running: bool,
-    pub health: Option<StationHealth>,
+    pub health: Option<Health>,
     /// Today's parts, as judged.
     pub today: Counters,
 }
@@ -54,7 +54,7 @@ pub async fn list_stations(state: State<'_, AppState>) -> AppResult<Vec<StationV
         };
         out.push(StationView {
             running: state.stations.is_running(s.id),
-            health: state.stations.health(s.id).map(Into::into),
+            health: state.stations.health(s.id),
             today: state.store.counters(s.id, today).await?,
             settings,
             id: s.id,

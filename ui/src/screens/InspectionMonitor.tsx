@@ -8,7 +8,7 @@ import {
   type Alarm,
   type InspectionRow,
   type Session,
-  type StationHealth,
+  type Health,
   type StationVerdict,
   type StationView,
 } from "../bindings";
@@ -40,7 +40,7 @@ export default function InspectionMonitor({ session }: { session: Session }) {
   const [selected, setSelected] = useState<number | null>(null);
   const [preview, setPreview] = useState<{ src: string; width: number; height: number } | null>(null);
   const [last, setLast] = useState<StationVerdict | null>(null);
-  const [health, setHealth] = useState<StationHealth | null>(null);
+  const [health, setHealth] = useState<Health | null>(null);
   const [gallery, setGallery] = useState<InspectionRow[]>([]);
   const [alarm, setAlarm] = useState<string | null>(null);
   const [stopLine, setStopLine] = useState<Alarm[]>([]);
