@@ -99,16 +99,15 @@ impl Store {
         audit::write(
             &mut tx,
             now,
-            Entry {
-                user_id: Some(actor.id),
-                username: Some(&actor.username),
+            Entry::change(
+                actor,
                 machine,
-                action: Action::Update,
-                entity: "station_alarm",
-                entity_id: Some(id.to_string()),
-                before: serde_json::to_value(&before).ok(),
-                after: serde_json::to_value(&after).ok(),
-            },
+                Action::Update,
+                "station_alarm",
+                id,
+                Some(&before),
+                &after,
+            ),
         )
         .await?;
         tx.commit().await?;

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::SqliteConnection;
 
-use crate::Result;
+use crate::{Result, auth::User};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -43,6 +43,31 @@ pub struct Entry<'a> {
     pub entity_id: Option<String>,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
+}
+
+impl<'a> Entry<'a> {
+    /// A user's create, update or delete of one record, with the record
+    /// before (none for a create) and after, as JSON.
+    pub(crate) fn change(
+        actor: &'a User,
+        machine: &'a str,
+        action: Action,
+        entity: &'a str,
+        id: i64,
+        before: Option<&impl Serialize>,
+        after: &impl Serialize,
+    ) -> Entry<'a> {
+        Entry {
+            user_id: Some(actor.id),
+            username: Some(&actor.username),
+            machine,
+            action,
+            entity,
+            entity_id: Some(id.to_string()),
+            before: before.map(|b| serde_json::to_value(b).unwrap_or_default()),
+            after: Some(serde_json::to_value(after).unwrap_or_default()),
+        }
+    }
 }
 
 pub(crate) async fn write(conn: &mut SqliteConnection, at: DateTime<Utc>, e: Entry<'_>) -> Result<()> {

@@ -297,27 +297,6 @@ fn station_name_taken(err: sqlx::Error) -> Error {
     }
 }
 
-fn change_entry<'a>(
-    actor: &'a User,
-    machine: &'a str,
-    action: Action,
-    entity: &'a str,
-    id: i64,
-    before: Option<&impl Serialize>,
-    after: &impl Serialize,
-) -> Entry<'a> {
-    Entry {
-        user_id: Some(actor.id),
-        username: Some(&actor.username),
-        machine,
-        action,
-        entity,
-        entity_id: Some(id.to_string()),
-        before: before.map(|b| serde_json::to_value(b).unwrap_or_default()),
-        after: Some(serde_json::to_value(after).unwrap_or_default()),
-    }
-}
-
 impl Store {
     pub async fn create_station(&self, new: NewStation, actor: &User, machine: &str) -> Result<Station> {
         let name = validate::station_name(&new.name)?;
@@ -340,7 +319,7 @@ impl Store {
         audit::write(
             &mut tx,
             now,
-            change_entry(
+            Entry::change(
                 actor,
                 machine,
                 Action::Create,
@@ -395,7 +374,7 @@ impl Store {
         audit::write(
             &mut tx,
             now,
-            change_entry(
+            Entry::change(
                 actor,
                 machine,
                 Action::Update,
@@ -592,7 +571,7 @@ impl Store {
         audit::write(
             &mut tx,
             now,
-            change_entry(
+            Entry::change(
                 actor,
                 machine,
                 Action::Update,
