@@ -53,7 +53,7 @@ test("inspection station: start the demo line, see parts judged, open an NG part
     const gallery = await app.find("monitor-gallery");
     await app.screenshot("monitor-ng");
     await (await gallery.findElement(By.css("button"))).click();
-    await app.find("monitor-heatmap");
+    await app.find("evidence-heatmap");
     await app.screenshot("ng-detail");
     await app.driver.findElement(By.css(".ant-modal-close")).click();
     await app.driver.wait(

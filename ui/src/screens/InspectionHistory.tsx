@@ -1,9 +1,10 @@
-import { Button, Image, Input, Modal, Select, Space, Table, Tag, Typography } from "antd";
+import { Button, Input, Select, Space, Table, Tag, Typography } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { commands, type InspectionRow, type Relabel, type Session, type StationView, type Verdict } from "../bindings";
 import { dateTime } from "../format";
 import { useNotify } from "../notify";
+import { useEvidence } from "./Evidence";
 
 const PAGE = 50;
 
@@ -37,8 +38,9 @@ export default function InspectionHistory({ session }: { session: Session }) {
   const [rows, setRows] = useState<InspectionRow[]>([]);
   const [more, setMore] = useState(false);
   const [loading, setLoading] = useState(false);
-  const [open, setOpen] = useState<{ row: InspectionRow; image: string | null; heatmap: string | null } | null>(null);
   const canReview = session.user.role !== "viewer";
+  const stationName = (id: number) => stations.find((s) => s.id === id)?.name ?? `#${id}`;
+  const evidence = useEvidence(t("history.image"), (row) => stationName(row.stationId));
 
   const fetchPage = useCallback(
     async (f: Filters, beforeId: number | null): Promise<InspectionRow[]> =>
@@ -116,19 +118,6 @@ export default function InspectionHistory({ session }: { session: Session }) {
     }
   };
 
-  const show = async (row: InspectionRow) => {
-    try {
-      const [image, heatmap] = await Promise.all([
-        commands.inspectionImage(row.id, false),
-        commands.inspectionImage(row.id, true),
-      ]);
-      setOpen({ row, image, heatmap });
-    } catch (e) {
-      notify.error(e);
-    }
-  };
-
-  const stationName = (id: number) => stations.find((s) => s.id === id)?.name ?? `#${id}`;
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
@@ -176,7 +165,7 @@ export default function InspectionHistory({ session }: { session: Session }) {
         dataSource={rows}
         pagination={false}
         data-testid="history-table"
-        onRow={(row) => ({ onDoubleClick: () => void show(row) })}
+        onRow={(row) => ({ onDoubleClick: () => void evidence.show(row) })}
         columns={[
           { title: t("history.at"), dataIndex: "at", render: (at: string) => dateTime(at) },
           { title: t("history.station"), dataIndex: "stationId", render: stationName },
@@ -209,7 +198,7 @@ export default function InspectionHistory({ session }: { session: Session }) {
                   </Button>
                 )}
                 {row.imagePath !== null && (
-                  <Button size="small" type="link" onClick={() => void show(row)}>
+                  <Button size="small" type="link" onClick={() => void evidence.show(row)}>
                     {t("history.image")}
                   </Button>
                 )}
@@ -223,19 +212,7 @@ export default function InspectionHistory({ session }: { session: Session }) {
           {t("history.more")}
         </Button>
       )}
-      <Modal open={open !== null} onCancel={() => setOpen(null)} footer={null} width={760} title={t("history.image")}>
-        {open !== null && (
-          <Space orientation="vertical">
-            <Space>
-              {open.image !== null && <Image src={open.image} width={340} alt="part" />}
-              {open.heatmap !== null && <Image src={open.heatmap} width={340} alt="heatmap" />}
-            </Space>
-            <Typography.Text type="secondary">
-              {dateTime(open.row.at)} · {stationName(open.row.stationId)} · {open.row.modelVersion}
-            </Typography.Text>
-          </Space>
-        )}
-      </Modal>
+      {evidence.dialog}
     </Space>
   );
 }

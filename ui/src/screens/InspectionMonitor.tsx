@@ -1,5 +1,5 @@
 import { CameraOutlined, PauseCircleOutlined, PlayCircleOutlined } from "@ant-design/icons";
-import { Alert, Button, Card, Col, Descriptions, Empty, Image, Modal, Row, Select, Space, Statistic, Tag, Typography } from "antd";
+import { Alert, Button, Card, Col, Descriptions, Empty, Modal, Row, Select, Space, Statistic, Tag, Typography } from "antd";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
@@ -14,6 +14,7 @@ import {
 } from "../bindings";
 import { dateTime, timeOfDay } from "../format";
 import { useNotify } from "../notify";
+import { useEvidence } from "./Evidence";
 
 const GALLERY = 12;
 
@@ -36,6 +37,7 @@ function beep() {
 export default function InspectionMonitor({ session }: { session: Session }) {
   const { t } = useTranslation();
   const notify = useNotify();
+  const evidence = useEvidence(t("monitor.ngDetail"));
   const [stations, setStations] = useState<StationView[]>([]);
   const [selected, setSelected] = useState<number | null>(null);
   const [preview, setPreview] = useState<{ src: string; width: number; height: number } | null>(null);
@@ -45,7 +47,6 @@ export default function InspectionMonitor({ session }: { session: Session }) {
   const [alarm, setAlarm] = useState<string | null>(null);
   const [stopLine, setStopLine] = useState<Alarm[]>([]);
   const [busy, setBusy] = useState(false);
-  const [open, setOpen] = useState<{ row: InspectionRow; image: string | null; heatmap: string | null } | null>(null);
   // Event handlers registered once read the current selection through this.
   const selectedRef = useRef<number | null>(null);
   useEffect(() => {
@@ -174,18 +175,6 @@ export default function InspectionMonitor({ session }: { session: Session }) {
     }
   };
 
-  const enlarge = async (row: InspectionRow) => {
-    try {
-      const [image, heatmap] = await Promise.all([
-        commands.inspectionImage(row.id, false),
-        commands.inspectionImage(row.id, true),
-      ]);
-      setOpen({ row, image, heatmap });
-    } catch (e) {
-      notify.error(e);
-    }
-  };
-
   if (stations.length === 0) {
     return <Empty description={t("monitor.noStations")} />;
   }
@@ -289,7 +278,7 @@ export default function InspectionMonitor({ session }: { session: Session }) {
         ) : (
           <Space wrap data-testid="monitor-gallery">
             {gallery.map((row) => (
-              <Button key={row.id} onClick={() => void enlarge(row)} style={{ height: "auto" }}>
+              <Button key={row.id} onClick={() => void evidence.show(row)} style={{ height: "auto" }}>
                 <Space orientation="vertical" size={0}>
                   <Typography.Text strong type="danger">
                     NG {row.defectType ?? ""}
@@ -323,21 +312,7 @@ export default function InspectionMonitor({ session }: { session: Session }) {
           />
         )}
       </Modal>
-      <Modal open={open !== null} onCancel={() => setOpen(null)} footer={null} width={760} title={t("monitor.ngDetail")}>
-        {open !== null && (
-          <Space orientation="vertical">
-            <Space>
-              {open.image !== null && <Image src={open.image} width={340} alt="NG" />}
-              {open.heatmap !== null && <Image src={open.heatmap} width={340} alt="heatmap" data-testid="monitor-heatmap" />}
-            </Space>
-            <Typography.Text>
-              {t("monitor.score", { score: open.row.score?.toFixed(2) ?? "–", threshold: open.row.threshold?.toFixed(2) ?? "–" })}
-              {" · "}
-              {dateTime(open.row.at)} · {open.row.modelVersion}
-            </Typography.Text>
-          </Space>
-        )}
-      </Modal>
+      {evidence.dialog}
     </Space>
   );
 }
