@@ -15,7 +15,7 @@ use linesight_datagen::{Category, SetSpec, generate};
 use linesight_vision::{
     backbone::{INPUT_SIZE, PIXEL_MEAN, PIXEL_STD},
     bundle::InputTransform,
-    dataset::DataSet,
+    dataset::{DataSet, images_in},
     patchcore::DEFAULT_BLOCKS,
     preprocess::{load_rgb, to_map},
     train::{TrainConfig, train},
@@ -106,20 +106,7 @@ fn time(name: &str, batch: usize, runs: usize, mut call: impl FnMut(usize)) -> F
 }
 
 fn load_images(dir: &Path, count: usize) -> anyhow::Result<Vec<RgbImage>> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("reading {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            matches!(
-                p.extension()
-                    .and_then(|e| e.to_str())
-                    .map(str::to_ascii_lowercase)
-                    .as_deref(),
-                Some("png" | "jpg" | "jpeg")
-            )
-        })
-        .collect();
-    paths.sort();
+    let mut paths = images_in(dir)?;
     paths.truncate(count);
     if paths.is_empty() {
         bail!("no PNG or JPEG images in {}", dir.display());

@@ -34,7 +34,8 @@ pub enum DataSetError {
     NoGoodImages(PathBuf),
 }
 
-pub(crate) fn images_in(dir: &Path) -> Result<Vec<PathBuf>, DataSetError> {
+/// The PNG and JPEG files of a folder, in name order.
+pub fn images_in(dir: &Path) -> Result<Vec<PathBuf>, DataSetError> {
     let entries = fs::read_dir(dir).map_err(|source| DataSetError::Io {
         path: dir.to_owned(),
         source,

@@ -15,6 +15,14 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+fn load(device: &Device) -> EfficientNetLite0 {
+    EfficientNetLite0::load(
+        &repo().join("models/efficientnet-lite0/backbone.safetensors"),
+        device,
+    )
+    .expect("backbone weights load")
+}
+
 fn argmax(v: &[f32]) -> usize {
     v.iter()
         .enumerate()
@@ -26,11 +34,7 @@ fn argmax(v: &[f32]) -> usize {
 #[test]
 fn logits_match_the_reference_and_classes_are_right() {
     let device = Device::flex();
-    let model = EfficientNetLite0::load(
-        &repo().join("models/efficientnet-lite0/backbone.safetensors"),
-        &device,
-    )
-    .expect("backbone weights load");
+    let model = load(&device);
     let folded = CpuNet::from_burn(&model);
     let fixtures = repo().join("tests/fixtures/imagenet");
     let reference: serde_json::Value =
@@ -78,11 +82,7 @@ fn logits_match_the_reference_and_classes_are_right() {
 #[test]
 fn folded_features_match_the_port() {
     let device = Device::flex();
-    let model = EfficientNetLite0::load(
-        &repo().join("models/efficientnet-lite0/backbone.safetensors"),
-        &device,
-    )
-    .expect("backbone weights load");
+    let model = load(&device);
     let folded = CpuNet::from_burn(&model);
     let image = image::open(repo().join("tests/fixtures/imagenet/coffee_224.png"))
         .unwrap()
