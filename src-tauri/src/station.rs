@@ -5,8 +5,8 @@
 use std::{
     collections::HashMap,
     io::Cursor,
-    path::Path,
-    sync::{Arc, Mutex},
+    path::{Path, PathBuf},
+    sync::{Arc, Mutex, OnceLock},
 };
 
 use base64::Engine;
@@ -235,7 +235,9 @@ impl Recorder for MesRecorder {
 
 /// The stations running on this machine.
 pub struct Stations {
-    models: Option<Models>,
+    models_dir: Option<PathBuf>,
+    /// Loaded when the first station starts: the MES alone never pays for it.
+    models: OnceLock<Option<Models>>,
     archive: Arc<Mutex<Archive>>,
     running: Mutex<HashMap<i64, Station>>,
 }
@@ -247,14 +249,9 @@ const PREVIEW_WIDTH: u32 = 480;
 
 impl Stations {
     pub fn open(models_dir: Option<&Path>, images_dir: &Path) -> Result<Self, Box<dyn std::error::Error>> {
-        // Without models the app still runs its MES; stations say why they cannot start.
-        let models = models_dir.and_then(|d| {
-            Models::load(d)
-                .inspect_err(|e| tracing::error!("inspection models unavailable: {e}"))
-                .ok()
-        });
         Ok(Self {
-            models,
+            models_dir: models_dir.map(Path::to_owned),
+            models: OnceLock::new(),
             archive: Arc::new(Mutex::new(Archive::open(images_dir, ARCHIVE_QUOTA)?)),
             running: Mutex::new(HashMap::new()),
         })
@@ -285,8 +282,16 @@ impl Stations {
         if self.is_running(id) {
             return Ok(());
         }
+        // Without models the app still runs its MES; stations say why they cannot start.
         let models = self
             .models
+            .get_or_init(|| {
+                self.models_dir.as_deref().and_then(|d| {
+                    Models::load(d)
+                        .inspect_err(|e| tracing::error!("inspection models unavailable: {e}"))
+                        .ok()
+                })
+            })
             .as_ref()
             .ok_or_else(|| StationError::Start("no inspection models are installed".into()))?;
         let inspector = Arc::new(inspector(models, &settings.model)?);
