@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use image::RgbImage;
+use image::{RgbImage, SubImage};
 use serde::Serialize;
 
 use crate::{
@@ -35,12 +35,16 @@ pub struct Inspection {
 /// The part of `image` the model looks at: the manifest's ROI, clamped to
 /// the frame (a ROI past the edge keeps what is inside).
 pub fn crop_roi(image: &RgbImage, roi: Option<[u32; 4]>) -> Option<RgbImage> {
-    let [x, y, w, h] = roi?;
+    Some(roi_view(image, roi?).to_image())
+}
+
+/// The same region as a view into `image`, without copying it.
+pub fn roi_view(image: &RgbImage, [x, y, w, h]: [u32; 4]) -> SubImage<&RgbImage> {
     let x = x.min(image.width().saturating_sub(1));
     let y = y.min(image.height().saturating_sub(1));
     let w = w.min(image.width() - x).max(1);
     let h = h.min(image.height() - y).max(1);
-    Some(image::imageops::crop_imm(image, x, y, w, h).to_image())
+    image::imageops::crop_imm(image, x, y, w, h)
 }
 
 /// The network input for one image under a transform.

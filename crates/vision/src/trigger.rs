@@ -3,10 +3,10 @@
 
 use std::time::{Duration, Instant};
 
-use image::RgbImage;
+use image::{GenericImageView, RgbImage};
 use serde::{Deserialize, Serialize};
 
-use crate::inspector::crop_roi;
+use crate::inspector::roi_view;
 
 /// What makes a station inspect a frame.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -159,7 +159,8 @@ impl Trigger {
 
 /// The ROI in grey levels, sampled on a grid of at most 64 × 64 points.
 fn grey_roi(frame: &RgbImage, roi: [u32; 4]) -> Vec<f32> {
-    let region = crop_roi(frame, Some(roi)).unwrap_or_else(|| frame.clone());
+    // Sampled in place: this runs on every captured frame.
+    let region = roi_view(frame, roi);
     let (w, h) = region.dimensions();
     let step_x = (w / 64).max(1);
     let step_y = (h / 64).max(1);
