@@ -6,7 +6,10 @@ use linesight_mes::{Error as MesError, Field, Rule};
 use serde::Serialize;
 use specta::Type;
 
-use crate::settings::{Language, current_language};
+use crate::{
+    settings::{Language, current_language},
+    station::settings::Invalid,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
 #[serde(rename_all = "snake_case")]
@@ -29,6 +32,9 @@ pub enum ErrorCode {
     /// A station could not start or serve; the message says why.
     Station,
     StationNotRunning,
+    /// Settings of a running station cannot change: stop it first.
+    StationRunning,
+    StationInactive,
     /// A review that does not fit the verdict (false alarm on an OK part…).
     RelabelNotAllowed,
     Internal,
@@ -111,6 +117,14 @@ fn message(code: ErrorCode, lang: Language) -> String {
             "검사 스테이션이 실행 중이 아닙니다.",
             "The inspection station is not running.",
         ),
+        ErrorCode::StationRunning => (
+            "실행 중인 검사 스테이션의 설정은 바꿀 수 없습니다. 먼저 정지하세요.",
+            "A running station's settings cannot change. Stop it first.",
+        ),
+        ErrorCode::StationInactive => (
+            "사용하지 않는 검사 스테이션입니다. 설정에서 사용으로 바꾸세요.",
+            "This station is not in use. Switch it on in its settings.",
+        ),
         ErrorCode::RelabelNotAllowed => (
             "오검출은 불량 판정에만, 미검출은 양품 판정에만 지정할 수 있습니다.",
             "A false alarm applies to rejected parts only, an escape to passed parts only.",
@@ -139,7 +153,11 @@ fn field_name(field: Field) -> (&'static str, &'static str) {
 }
 
 fn invalid(field: Field, rule: Rule) -> AppError {
-    let (ko, en) = field_name(field);
+    invalid_named(field_name(field), rule)
+}
+
+/// A rule broken by the field called `(ko, en)`, in the user's language.
+fn invalid_named((ko, en): (&str, &str), rule: Rule) -> AppError {
     let (ko, en) = match rule {
         Rule::Required => (
             format!("{}{} 입력하세요.", ko, josa(ko, "을", "를")),
@@ -225,6 +243,33 @@ impl From<MesError> for AppError {
     }
 }
 
+impl From<Invalid> for AppError {
+    fn from(err: Invalid) -> Self {
+        match err {
+            Invalid::Format(s) => invalid_named(s.name(), Rule::NotJsonObject),
+            Invalid::Range(s, min, max) => invalid_named(s.name(), Rule::OutOfRange { min, max }),
+            Invalid::Roi(s, w, h) => {
+                let (ko, en) = s.name();
+                AppError::with_message(
+                    ErrorCode::InvalidInput,
+                    format!("{ko}{} {w} × {h} 영상 안에 있어야 합니다.", josa(ko, "은", "는")),
+                    format!("{en} must lie inside the {w} × {h} frame."),
+                )
+            }
+            Invalid::Sensitivity => AppError::with_message(
+                ErrorCode::InvalidInput,
+                "민감도는 -0.5에서 0.5 사이여야 합니다.".into(),
+                "Sensitivity must be between -0.5 and 0.5.".into(),
+            ),
+            Invalid::UnknownModel => AppError::with_message(
+                ErrorCode::InvalidInput,
+                "선택한 검사 모델이 설치되어 있지 않습니다.".into(),
+                "The chosen inspection model is not installed.".into(),
+            ),
+        }
+    }
+}
+
 impl From<tauri_plugin_store::Error> for AppError {
     fn from(err: tauri_plugin_store::Error) -> Self {
         tracing::error!("settings store: {err}");
@@ -269,8 +314,12 @@ mod tests {
         assert_eq!(josa("비밀번호", "은", "는"), "는");
     }
 
+    /// The language is one per process: tests that switch it take turns.
+    static LANGUAGE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
     #[test]
     fn messages_follow_the_machine_language() {
+        let _turn = LANGUAGE.lock().unwrap_or_else(|p| p.into_inner());
         let err = || {
             AppError::from(MesError::Invalid {
                 field: Field::Password,
@@ -282,5 +331,21 @@ mod tests {
         set_current_language(Language::Ko);
         assert_eq!(err().message, "비밀번호는 8자 이상이어야 합니다.");
         assert_eq!(err().code, ErrorCode::InvalidInput);
+    }
+
+    #[test]
+    fn station_settings_errors_name_the_setting_in_the_users_language() {
+        use crate::station::settings::Setting;
+        let _turn = LANGUAGE.lock().unwrap_or_else(|p| p.into_inner());
+        set_current_language(Language::Ko);
+        let err = AppError::from(Invalid::Roi(Setting::Roi, 640, 360));
+        assert_eq!(err.code, ErrorCode::InvalidInput);
+        assert_eq!(err.message, "검사 영역은 640 × 360 영상 안에 있어야 합니다.");
+        let err = AppError::from(Invalid::Range(Setting::Fps, 1, 240));
+        assert_eq!(err.message, "초당 프레임은 1에서 240 사이여야 합니다.");
+        set_current_language(Language::En);
+        let err = AppError::from(Invalid::Format(Setting::Device));
+        assert_eq!(err.message, "Camera device is not in the expected format.");
+        set_current_language(Language::Ko);
     }
 }

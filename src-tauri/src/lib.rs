@@ -15,7 +15,12 @@ use tauri::Manager;
 
 use linesight_vision::models::Models;
 
-use crate::{paths::DataDir, settings::Settings, state::AppState, station::Stations};
+use crate::{
+    paths::DataDir,
+    settings::Settings,
+    state::AppState,
+    station::{Bundles, Stations},
+};
 
 /// The shipped models: bundled as resources in an installed app; beside the
 /// repository in a development build; or where `LINESIGHT_MODELS` says.
@@ -49,7 +54,11 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     let store = tauri::async_runtime::block_on(linesight_mes::Store::open(&dirs.database()))?;
     let settings = Settings::open(app.handle(), &dirs.settings())?;
     let machine = gethostname::gethostname().to_string_lossy().into_owned();
-    let stations = Stations::open(models_dir(app).as_deref(), &state::images_dir(&dirs.root))?;
+    let bundles = Bundles {
+        shipped: models_dir(app),
+        taught: dirs.root.join("models"),
+    };
+    let stations = Stations::open(bundles, &state::images_dir(&dirs.root))?;
     app.manage(AppState::new(store, settings, machine, dirs.root, stations));
     Ok(())
 }

@@ -131,6 +131,43 @@ export async function launch(dataDir, shotsDir) {
       writeFileSync(file, await driver.takeScreenshot(), "base64");
       return file;
     },
+    /** Creates the first administrator on a new install and signs in. */
+    async setUpAdmin(admin) {
+      await app.type("setup-username", admin.username);
+      await app.type("setup-display-name", admin.name);
+      await app.type("setup-password", admin.password);
+      await app.type("setup-confirm", admin.password);
+      await app.click("setup-submit");
+      await app.waitForText("auth-title", "로그인");
+      await app.type("login-username", admin.username);
+      await app.type("login-password", admin.password);
+      await app.click("login-submit");
+      await app.waitForText("header-user", admin.name);
+    },
+    /** Picks the option labelled `label` in the antd Select with this test id. */
+    async choose(id, label) {
+      await app.click(id);
+      const option = await driver.wait(
+        until.elementLocated(By.xpath(`//div[contains(@class,'ant-select-item-option') and normalize-space()='${label}']`)),
+        TIMEOUT,
+        `no option "${label}" in ${id}`,
+      );
+      await driver.wait(until.elementIsVisible(option), TIMEOUT);
+      await option.click();
+    },
+    /** Waits until no dialog is open. */
+    async dialogsClosed() {
+      await driver.wait(
+        retryStale(async () => {
+          for (const el of await driver.findElements(By.css(".ant-modal-wrap"))) {
+            if (await el.isDisplayed()) return false;
+          }
+          return true;
+        }),
+        TIMEOUT,
+        "a dialog stays open",
+      );
+    },
     async quit() {
       await driver.quit();
     },

@@ -28,6 +28,13 @@ export const commands = {
 	cameras: () => __TAURI_INVOKE<CameraDevice[]>("cameras"),
 	/**  Every station of this install, with today's counters. */
 	listStations: () => __TAURI_INVOKE<StationView[]>("list_stations"),
+	createStation: (form: StationForm) => __TAURI_INVOKE<StationView>("create_station", { form }),
+	/**  Changes a stopped station's name, settings or active flag. */
+	updateStation: (id: number, form: StationForm) => __TAURI_INVOKE<StationView>("update_station", { id, form }),
+	/**  The model bundles installed on this machine, shipped and taught. */
+	listModels: () => __TAURI_INVOKE<ModelInfo[]>("list_models"),
+	/**  The formats, sizes and frame rates a camera offers. */
+	cameraFormats: (device: string) => __TAURI_INVOKE<CameraFormat[]>("camera_formats", { device }),
 	startStation: (id: number) => __TAURI_INVOKE<null>("start_station", { id }),
 	stopStation: (id: number) => __TAURI_INVOKE<null>("stop_station", { id }),
 	/**  The operator's inspect button, for stations on the manual trigger. */
@@ -101,6 +108,22 @@ export type CameraDevice = {
 	bus: string,
 };
 
+/**  One pixel format a camera offers, with its frame sizes. */
+export type CameraFormat = {
+	/**
+	 *  The V4L2 FourCC, e.g. "YUYV", "MJPG" or "H264". Only those
+	 *  [`PixelFormat::from_fourcc_str`] knows can be captured.
+	 */
+	fourcc: string,
+	/**  The driver's description, e.g. "YUYV 4:2:2". */
+	description: string,
+	/**
+	 *  Largest first. For a driver that takes any size in a range, the common
+	 *  sizes within it.
+	 */
+	sizes: FrameSize[],
+};
+
 /**  The camera side of the station, as the operator sees it. */
 export type CameraState = "starting" | "running" | 
 /**  Retrying with backoff. */
@@ -130,8 +153,18 @@ export type ErrorCode =
 "not_found" | 
 /**  A station could not start or serve; the message says why. */
 "station" | "station_not_running" | 
+/**  Settings of a running station cannot change: stop it first. */
+"station_running" | "station_inactive" | 
 /**  A review that does not fit the verdict (false alarm on an OK part…). */
 "relabel_not_allowed" | "internal";
+
+/**  A frame size and the frame rates the camera offers at it. */
+export type FrameSize = {
+	width: number,
+	height: number,
+	/**  Frames per second, highest first, to 2 decimals (e.g. 29.97). */
+	fps: (number | null)[],
+};
 
 export type Health = {
 	camera: CameraState,
@@ -196,6 +229,30 @@ export type MachineSettings = {
 	cameraDevice: string | null,
 };
 
+/**  A bundle as the settings and models screens list it. */
+export type ModelInfo = {
+	/**  Folder name: what station settings store. */
+	name: string,
+	origin: ModelOrigin,
+	version: string,
+	method: string,
+	/**  RFC 3339, UTC. */
+	createdAt: string,
+	threshold: number | null,
+	/**  Square side the region is resized to. */
+	inputSize: number,
+	/**  The region of the camera frame the bundle was taught on, if any. */
+	roi: [number, number, number, number] | null,
+	goodImages: number,
+	defectImages: number,
+	labels: string[],
+	imageAuroc: number | null,
+	falseRejectRate: number | null,
+	escapeRate: number | null,
+};
+
+export type ModelOrigin = "shipped" | "taught";
+
 /**  The first administrator, entered on the first-run screen. */
 export type NewAdmin = {
 	username: string,
@@ -254,6 +311,13 @@ export type StationAlarm = {
 	alarm: Alarm | null,
 };
 
+/**  A station as the settings form sends it. */
+export type StationForm = {
+	name: string,
+	settings: StationSettings,
+	active: boolean,
+};
+
 /**  Camera state, frame rates and latency of a running station, every second. */
 export type StationHealthChanged = {
 	stationId: number,
@@ -269,14 +333,17 @@ export type StationPreview = {
 	frameHeight: number,
 };
 
-/**  A station's settings, stored as the station's JSON in the MES. */
+/**  A station's settings. */
 export type StationSettings = {
 	source: SourceSettings,
-	/**  Model bundle folder name under the models directory. */
+	/**  Model bundle folder name (see `station::bundles`). */
 	model: string,
+	/**  Region of the frame the model inspects (x, y, width, height); `None`: the whole frame. */
 	roi: [number, number, number, number] | null,
 	trigger: TriggerMode,
+	/**  Moves the threshold without retraining: −0.5 (fewer rejects) to 0.5. */
 	sensitivity: number | null,
+	/**  Frames an NG must persist before it counts (continuous trigger). */
 	persistFrames: number,
 	/**  Keep one OK image in this many (0: none). */
 	keepOkEvery: number,
@@ -303,6 +370,8 @@ export type StationView = {
 	id: number,
 	name: string,
 	settings: StationSettings,
+	/**  Inactive stations are kept for their history but not run. */
+	active: boolean,
 	running: boolean,
 	health: Health | null,
 	/**  Today's parts, as judged. */

@@ -3,9 +3,12 @@ use chrono::Local;
 use linesight_mes::{
     alarms::Alarm,
     auth::Role,
-    inspections::{Counters, InspectionFilter, InspectionRow, Relabel},
+    inspections::{Counters, InspectionFilter, InspectionRow, NewStation, Relabel, Station, StationUpdate},
 };
-use linesight_vision::pipeline::Health;
+use linesight_vision::{
+    camera::{self, CameraFormat},
+    pipeline::Health,
+};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::{AppHandle, State};
@@ -13,11 +16,13 @@ use tauri::{AppHandle, State};
 use crate::{
     error::{AppError, AppResult, ErrorCode},
     state::AppState,
-    station::StationSettings,
+    station::{ModelInfo, StationSettings, settings::Invalid},
 };
 
 /// Who may run a station: everyone but viewers.
 const RUNS_STATIONS: [Role; 3] = [Role::Admin, Role::Manager, Role::Operator];
+/// Who may set stations up: the office, not the floor.
+const CONFIGURES_STATIONS: [Role; 2] = [Role::Admin, Role::Manager];
 
 /// A station as the monitor shows it.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
@@ -27,6 +32,8 @@ pub struct StationView {
     pub id: i64,
     pub name: String,
     pub settings: StationSettings,
+    /// Inactive stations are kept for their history but not run.
+    pub active: bool,
     pub running: bool,
     pub health: Option<Health>,
     /// Today's parts, as judged.
@@ -40,28 +47,124 @@ fn settings_of(config_json: &str) -> AppResult<StationSettings> {
     })
 }
 
+async fn view(state: &AppState, s: Station, settings: StationSettings) -> AppResult<StationView> {
+    Ok(StationView {
+        running: state.stations.is_running(s.id),
+        health: state.stations.health(s.id),
+        today: state.store.counters(s.id, Local::now().date_naive()).await?,
+        settings,
+        active: s.active,
+        id: s.id,
+        name: s.name,
+    })
+}
+
 /// Every station of this install, with today's counters.
 #[tauri::command]
 #[specta::specta]
 pub async fn list_stations(state: State<'_, AppState>) -> AppResult<Vec<StationView>> {
     state.require_session()?;
-    let today = Local::now().date_naive();
     let mut out = Vec::new();
     for s in state.store.list_stations().await? {
         // One station with unreadable settings must not hide the others.
         let Ok(settings) = settings_of(&s.config_json) else {
             continue;
         };
-        out.push(StationView {
-            running: state.stations.is_running(s.id),
-            health: state.stations.health(s.id),
-            today: state.store.counters(s.id, today).await?,
-            settings,
-            id: s.id,
-            name: s.name,
-        });
+        out.push(view(&state, s, settings).await?);
     }
     Ok(out)
+}
+
+/// A station as the settings form sends it.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct StationForm {
+    pub name: String,
+    pub settings: StationSettings,
+    pub active: bool,
+}
+
+/// The settings as stored, once they meet every rule and name an installed model.
+fn stored_settings(state: &AppState, settings: &StationSettings) -> AppResult<String> {
+    settings.check()?;
+    if state.stations.bundles.find(&settings.model).is_none() {
+        return Err(Invalid::UnknownModel.into());
+    }
+    serde_json::to_string(settings).map_err(|_| AppError::new(ErrorCode::Internal))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_station(state: State<'_, AppState>, form: StationForm) -> AppResult<StationView> {
+    let session = state.require_role(&CONFIGURES_STATIONS)?;
+    let config_json = stored_settings(&state, &form.settings)?;
+    let mut station = state
+        .store
+        .create_station(
+            NewStation {
+                name: form.name.clone(),
+                config_json: config_json.clone(),
+            },
+            &session.user,
+            &state.machine,
+        )
+        .await?;
+    if !form.active {
+        let update = StationUpdate {
+            name: station.name.clone(),
+            config_json,
+            active: false,
+        };
+        station = state
+            .store
+            .update_station(station.id, update, &session.user, &state.machine)
+            .await?;
+    }
+    view(&state, station, form.settings).await
+}
+
+/// Changes a stopped station's name, settings or active flag.
+#[tauri::command]
+#[specta::specta]
+pub async fn update_station(
+    state: State<'_, AppState>,
+    id: i32,
+    form: StationForm,
+) -> AppResult<StationView> {
+    let session = state.require_role(&CONFIGURES_STATIONS)?;
+    let config_json = stored_settings(&state, &form.settings)?;
+    if state.stations.is_running(id as i64) {
+        return Err(AppError::new(ErrorCode::StationRunning));
+    }
+    let update = StationUpdate {
+        name: form.name,
+        config_json,
+        active: form.active,
+    };
+    let station = state
+        .store
+        .update_station(id as i64, update, &session.user, &state.machine)
+        .await?;
+    view(&state, station, form.settings).await
+}
+
+/// The model bundles installed on this machine, shipped and taught.
+#[tauri::command]
+#[specta::specta]
+pub fn list_models(state: State<'_, AppState>) -> AppResult<Vec<ModelInfo>> {
+    state.require_session()?;
+    Ok(state.stations.bundles.list())
+}
+
+/// The formats, sizes and frame rates a camera offers.
+#[tauri::command]
+#[specta::specta]
+pub async fn camera_formats(state: State<'_, AppState>, device: String) -> AppResult<Vec<CameraFormat>> {
+    state.require_role(&CONFIGURES_STATIONS)?;
+    tokio::task::spawn_blocking(move || camera::list_formats(&device))
+        .await
+        .map_err(|_| AppError::new(ErrorCode::Internal))?
+        .map_err(|e| AppError::station(e.to_string()))
 }
 
 #[tauri::command]
@@ -69,6 +172,9 @@ pub async fn list_stations(state: State<'_, AppState>) -> AppResult<Vec<StationV
 pub async fn start_station(app: AppHandle, state: State<'_, AppState>, id: i32) -> AppResult<()> {
     let session = state.require_role(&RUNS_STATIONS)?;
     let station = state.store.get_station(id as i64).await?;
+    if !station.active {
+        return Err(AppError::new(ErrorCode::StationInactive));
+    }
     let settings = settings_of(&station.config_json)?;
     let (stations, store, id) = (state.stations.clone(), state.store.clone(), station.id);
     // Loading the model and opening the camera block: not on the async runtime.

@@ -22,16 +22,7 @@ async function count(app, id) {
 test("inspection station: start the demo line, see parts judged, open an NG part", async () => {
   const app = await launch(dataDir, out);
   try {
-    await app.type("setup-username", admin.username);
-    await app.type("setup-display-name", admin.name);
-    await app.type("setup-password", admin.password);
-    await app.type("setup-confirm", admin.password);
-    await app.click("setup-submit");
-    await app.waitForText("auth-title", "로그인");
-    await app.type("login-username", admin.username);
-    await app.type("login-password", admin.password);
-    await app.click("login-submit");
-    await app.waitForText("header-user", admin.name);
+    await app.setUpAdmin(admin);
 
     // A new install has the demo line; open its monitor and start it.
     await app.click("menu-group-vision");
@@ -56,16 +47,7 @@ test("inspection station: start the demo line, see parts judged, open an NG part
     await app.find("evidence-heatmap");
     await app.screenshot("ng-detail");
     await app.driver.findElement(By.css(".ant-modal-close")).click();
-    await app.driver.wait(
-      async () => {
-        for (const el of await app.driver.findElements(By.css(".ant-modal-wrap"))) {
-          if (await el.isDisplayed()) return false;
-        }
-        return true;
-      },
-      10_000,
-      "the dialog closes",
-    );
+    await app.dialogsClosed();
 
     await app.click("monitor-stop");
     await app.find("monitor-start");

@@ -82,7 +82,7 @@ export default function InspectionMonitor({ session }: { session: Session }) {
 
   const reload = useCallback(async () => {
     try {
-      setStations(await commands.listStations());
+      setStations((await commands.listStations()).filter((s) => s.active));
     } catch (e) {
       notify.error(e);
     }
@@ -92,7 +92,7 @@ export default function InspectionMonitor({ session }: { session: Session }) {
     let cancelled = false;
     void (async () => {
       try {
-        const list = await commands.listStations();
+        const list = (await commands.listStations()).filter((s) => s.active);
         if (cancelled) return;
         setStations(list);
         if (list[0] !== undefined) choose(list[0].id);

@@ -24,6 +24,7 @@ import NotBuilt from "../screens/NotBuilt";
 import InspectionHistory from "../screens/InspectionHistory";
 import InspectionMonitor from "../screens/InspectionMonitor";
 import SettingsScreen from "../screens/SettingsScreen";
+import StationsScreen from "../screens/StationsScreen";
 import DraggableTabs from "./DraggableTabs";
 import { tabsReducer } from "./tabs";
 
@@ -42,6 +43,8 @@ function Screen({ screen, session, info }: { screen: ScreenKey; session: Session
   switch (screen) {
     case "inspectionMonitor":
       return <InspectionMonitor session={session} />;
+    case "stations":
+      return <StationsScreen session={session} />;
     case "defectLog":
       return <InspectionHistory session={session} />;
     case "machineSettings":

@@ -5,7 +5,7 @@
 use std::{
     collections::HashMap,
     io::Cursor,
-    path::{Path, PathBuf},
+    path::Path,
     sync::{Arc, Mutex, OnceLock},
 };
 
@@ -26,72 +26,18 @@ use linesight_vision::{
     models::Models,
     pipeline::{Health, OpenSource, PartVerdict, Recorder, Station, StationConfig, StationEvent},
     source::FrameSource,
-    trigger::{NgStreak, TriggerMode},
+    trigger::NgStreak,
 };
-use serde::{Deserialize, Serialize};
-use specta::Type;
 use tauri::AppHandle;
 use tauri_specta::Event;
 
 use crate::events::{StationHealthChanged, StationPreview, StationVerdict};
 
-/// Where a station's frames come from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
-#[serde(tag = "kind", rename_all = "camelCase")]
-pub enum SourceSettings {
-    /// The demo line's generated conveyor.
-    Demo,
-    /// A V4L2 camera: `/dev/videoN` and the format to ask it for.
-    Camera {
-        device: String,
-        fourcc: String,
-        width: u32,
-        height: u32,
-        fps: u32,
-    },
-}
+pub mod bundles;
+pub mod settings;
 
-/// A station's settings, stored as the station's JSON in the MES.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct StationSettings {
-    pub source: SourceSettings,
-    /// Model bundle folder name under the models directory.
-    pub model: String,
-    pub roi: Option<[u32; 4]>,
-    pub trigger: TriggerMode,
-    pub sensitivity: f32,
-    pub persist_frames: u32,
-    /// Keep one OK image in this many (0: none).
-    pub keep_ok_every: u32,
-    /// NG parts in a row that raise the stop-the-line alarm (0: never).
-    #[serde(default = "default_stop_after_ng")]
-    pub stop_after_ng: u32,
-}
-
-fn default_stop_after_ng() -> u32 {
-    3
-}
-
-impl StationSettings {
-    /// The demo line: the generated conveyor and the bundled washer model.
-    pub fn demo() -> Self {
-        let spec = ConveyorSpec::demo();
-        Self {
-            source: SourceSettings::Demo,
-            model: "demo-washer".into(),
-            roi: Some(spec.inspection_roi()),
-            trigger: TriggerMode::PartPresent {
-                roi: spec.inspection_roi(),
-                threshold: 25.0,
-            },
-            sensitivity: 0.0,
-            persist_frames: 1,
-            keep_ok_every: 10,
-            stop_after_ng: default_stop_after_ng(),
-        }
-    }
-}
+pub use bundles::{Bundles, ModelInfo};
+pub use settings::{SourceSettings, StationSettings};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StationError {
@@ -101,23 +47,6 @@ pub enum StationError {
     Model { name: String, reason: String },
     #[error("{0}")]
     Start(String),
-}
-
-/// A bundle of the models folder by its name: only a plain folder name.
-fn inspector(models: &Models, name: &str) -> Result<Inspector, StationError> {
-    let plain = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if !plain {
-        return Err(StationError::Settings(format!("model name {name:?}")));
-    }
-    models
-        .inspector(&models.dir.join(name))
-        .map_err(|e| StationError::Model {
-            name: name.into(),
-            reason: e.to_string(),
-        })
 }
 
 /// Turns verdicts into inspection rows: evidence images first, then the row.
@@ -235,7 +164,7 @@ impl Recorder for MesRecorder {
 
 /// The stations running on this machine.
 pub struct Stations {
-    models_dir: Option<PathBuf>,
+    pub bundles: Bundles,
     /// Loaded when the first station starts: the MES alone never pays for it.
     models: OnceLock<Option<Models>>,
     archive: Arc<Mutex<Archive>>,
@@ -248,9 +177,9 @@ const PREVIEW_FPS: f64 = 10.0;
 const PREVIEW_WIDTH: u32 = 480;
 
 impl Stations {
-    pub fn open(models_dir: Option<&Path>, images_dir: &Path) -> Result<Self, Box<dyn std::error::Error>> {
+    pub fn open(bundles: Bundles, images_dir: &Path) -> Result<Self, Box<dyn std::error::Error>> {
         Ok(Self {
-            models_dir: models_dir.map(Path::to_owned),
+            bundles,
             models: OnceLock::new(),
             archive: Arc::new(Mutex::new(Archive::open(images_dir, ARCHIVE_QUOTA)?)),
             running: Mutex::new(HashMap::new()),
@@ -282,11 +211,14 @@ impl Stations {
         if self.is_running(id) {
             return Ok(());
         }
+        settings
+            .check()
+            .map_err(|e| StationError::Settings(e.to_string()))?;
         // Without models the app still runs its MES; stations say why they cannot start.
         let models = self
             .models
             .get_or_init(|| {
-                self.models_dir.as_deref().and_then(|d| {
+                self.bundles.shipped.as_deref().and_then(|d| {
                     Models::load(d)
                         .inspect_err(|e| tracing::error!("inspection models unavailable: {e}"))
                         .ok()
@@ -294,7 +226,17 @@ impl Stations {
             })
             .as_ref()
             .ok_or_else(|| StationError::Start("no inspection models are installed".into()))?;
-        let inspector = Arc::new(inspector(models, &settings.model)?);
+        let bundle = self
+            .bundles
+            .find(&settings.model)
+            .ok_or_else(|| StationError::Model {
+                name: settings.model.clone(),
+                reason: "not installed".into(),
+            })?;
+        let inspector = Arc::new(models.inspector(&bundle).map_err(|e| StationError::Model {
+            name: settings.model.clone(),
+            reason: e.to_string(),
+        })?);
         let open = open_source(&settings.source)?;
         let recorder = MesRecorder {
             store: store.clone(),

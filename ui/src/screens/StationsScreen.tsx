@@ -1,0 +1,384 @@
+import { PlusOutlined, ReloadOutlined } from "@ant-design/icons";
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Col,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Radio,
+  Row,
+  Select,
+  Slider,
+  Space,
+  Switch,
+  Table,
+  Tag,
+  Typography,
+} from "antd";
+import { useCallback, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import {
+  commands,
+  type CameraDevice,
+  type CameraFormat,
+  type ModelInfo,
+  type Session,
+  type StationSettings,
+  type StationView,
+} from "../bindings";
+import { useNotify } from "../notify";
+import { type FormValues, fromSettings, toSettings, DEMO_FRAME, CAPTURABLE } from "./stationForm";
+
+/** Draws the frame with its inspection and part-detection regions to scale. */
+function RegionSketch({ values }: { values: FormValues }) {
+  const { t } = useTranslation();
+  const [fw, fh] = values.sourceKind === "demo" ? DEMO_FRAME : [values.width || 1, values.height || 1];
+  // A field being typed in may be empty for a moment.
+  const rect = (region: (number | null)[], color: string, label: string) => {
+    const r = [0, 1, 2, 3].map((i) => region[i] ?? 0) as [number, number, number, number];
+    return (
+    <g>
+      <rect x={r[0]} y={r[1]} width={r[2]} height={r[3]} fill="none" stroke={color} strokeWidth={fw / 160} />
+      <text x={r[0] + fw / 100} y={r[1] + fh / 12} fill={color} fontSize={fh / 14}>
+        {label}
+      </text>
+    </g>
+    );
+  };
+  return (
+    <svg viewBox={`0 0 ${fw} ${fh}`} style={{ width: "100%", background: "#1f2933", borderRadius: 4 }} data-testid="station-sketch">
+      {values.wholeFrame ? null : rect(values.roi, "#2ec4b6", t("stations.roi"))}
+      {values.trigger === "partPresent" ? rect(values.triggerRoi, "#f4a261", t("stations.triggerRoi")) : null}
+    </svg>
+  );
+}
+
+function RegionInputs({ name, max }: { name: "roi" | "triggerRoi"; max: [number, number] }) {
+  return (
+    <Space.Compact>
+      {(["x", "y", "w", "h"] as const).map((axis, i) => (
+        <Form.Item key={axis} name={[name, i]} noStyle rules={[{ required: true }]}>
+          <InputNumber
+            min={0}
+            max={i % 2 === 0 ? max[0] : max[1]}
+            prefix={axis}
+            style={{ width: 96 }}
+            data-testid={`station-${name}-${axis}`}
+          />
+        </Form.Item>
+      ))}
+    </Space.Compact>
+  );
+}
+
+function StationDialog({
+  editing,
+  models,
+  onClose,
+  onSaved,
+}: {
+  editing: StationView | "new";
+  models: ModelInfo[];
+  onClose: () => void;
+  onSaved: (station: StationView) => void;
+}) {
+  const { t } = useTranslation();
+  const notify = useNotify();
+  const [form] = Form.useForm<FormValues>();
+  const watched = Form.useWatch([], form) as Partial<FormValues> | undefined;
+  const [cameras, setCameras] = useState<CameraDevice[]>([]);
+  const [formats, setFormats] = useState<{ device: string; list: CameraFormat[] } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const initial = fromSettings(
+    editing === "new" ? "" : editing.name,
+    editing === "new" ? true : editing.active,
+    editing === "new" ? null : editing.settings,
+  );
+  // Before the form has mounted its fields, the watch sees nothing.
+  const values: FormValues = { ...initial, ...watched };
+
+  const loadCameras = useCallback(async () => {
+    try {
+      setCameras(await commands.cameras());
+    } catch (e) {
+      notify.error(e);
+    }
+  }, [notify]);
+
+  useEffect(() => {
+    let cancelled = false;
+    commands.cameras().then((found) => !cancelled && setCameras(found), notify.error);
+    return () => {
+      cancelled = true;
+    };
+  }, [notify]);
+
+  // The formats of the chosen camera; kept with the device they belong to.
+  const device = values.sourceKind === "camera" ? values.device : undefined;
+  useEffect(() => {
+    if (!device) return;
+    let cancelled = false;
+    commands.cameraFormats(device).then(
+      (list) => !cancelled && setFormats({ device, list: list.filter((x) => CAPTURABLE.includes(x.fourcc)) }),
+      () => !cancelled && setFormats({ device, list: [] }),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [device]);
+  const offered = formats !== null && formats.device === device ? formats.list : [];
+
+  const modes = offered.flatMap((f) =>
+    f.sizes.flatMap((s) =>
+      s.fps.flatMap((fps) => (fps === null ? [] : [{
+        value: `${f.fourcc} ${s.width}x${s.height} ${fps}`,
+        label: `${f.fourcc} ${s.width} × ${s.height} @ ${fps}`,
+        apply: { fourcc: f.fourcc, width: s.width, height: s.height, fps: Math.round(fps) },
+      }])),
+    ),
+  );
+
+  const save = async (v: FormValues) => {
+    setBusy(true);
+    try {
+      const form = { name: v.name, active: v.active, settings: toSettings(v) };
+      const saved = editing === "new" ? await commands.createStation(form) : await commands.updateStation(editing.id, form);
+      notify.success(t("common.saved"));
+      onSaved(saved);
+    } catch (e) {
+      notify.error(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const frame: [number, number] = values.sourceKind === "camera" ? [values.width || 0, values.height || 0] : DEMO_FRAME;
+  return (
+    <Modal
+      open
+      width={940}
+      style={{ top: 16 }}
+      title={editing === "new" ? t("stations.add") : t("stations.edit", { name: editing.name })}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText={t("common.save")}
+      okButtonProps={{ loading: busy, ...{ "data-testid": "station-save" } }}
+      destroyOnHidden
+    >
+      <Form<FormValues> form={form} layout="vertical" initialValues={initial} onFinish={(v) => void save(v)}>
+        <Row gutter={16}>
+          <Col span={14}>
+            <Space align="start">
+              <Form.Item name="name" label={t("stations.name")} rules={[{ required: true, max: 50 }]}>
+                <Input maxLength={50} style={{ width: 260 }} data-testid="station-name" />
+              </Form.Item>
+              <Form.Item name="active" label={t("stations.active")} valuePropName="checked">
+                <Switch data-testid="station-active" />
+              </Form.Item>
+            </Space>
+            <Form.Item name="sourceKind" label={t("stations.source")}>
+              <Radio.Group
+                optionType="button"
+                options={[
+                  { value: "demo", label: t("stations.sourceDemo") },
+                  { value: "camera", label: t("stations.sourceCamera") },
+                ]}
+              />
+            </Form.Item>
+            {values.sourceKind === "camera" && (
+              <>
+                <Form.Item label={t("stations.device")} required>
+                  <Space.Compact style={{ width: "100%" }}>
+                    <Form.Item name="device" noStyle rules={[{ required: true }]}>
+                      <Select
+                        data-testid="station-device"
+                        notFoundContent={t("settings.noCameraFound")}
+                        options={cameras.map((c) => ({ value: c.path, label: `${c.name} (${c.path})` }))}
+                      />
+                    </Form.Item>
+                    <Button icon={<ReloadOutlined />} onClick={() => void loadCameras()} title={t("settings.refresh")} />
+                  </Space.Compact>
+                </Form.Item>
+                {modes.length > 0 && (
+                  <Form.Item label={t("stations.cameraMode")}>
+                    <Select
+                      placeholder={t("stations.cameraModePick")}
+                      options={modes}
+                      onChange={(_, o) => form.setFieldsValue((o as (typeof modes)[number]).apply)}
+                    />
+                  </Form.Item>
+                )}
+                <Space wrap>
+                  <Form.Item name="fourcc" label={t("stations.pixelFormat")}>
+                    <Select style={{ width: 110 }} options={CAPTURABLE.map((f) => ({ value: f, label: f }))} />
+                  </Form.Item>
+                  <Form.Item name="width" label={t("stations.width")}>
+                    <InputNumber min={16} max={8192} />
+                  </Form.Item>
+                  <Form.Item name="height" label={t("stations.height")}>
+                    <InputNumber min={16} max={8192} />
+                  </Form.Item>
+                  <Form.Item name="fps" label={t("stations.fps")}>
+                    <InputNumber min={1} max={240} />
+                  </Form.Item>
+                </Space>
+              </>
+            )}
+            <Form.Item name="model" label={t("stations.model")} rules={[{ required: true }]}>
+              <Select
+                data-testid="station-model"
+                options={models.map((m) => ({
+                  value: m.name,
+                  label: `${m.name} · ${m.version}${m.imageAuroc == null ? "" : ` · AUROC ${m.imageAuroc.toFixed(3)}`}`,
+                }))}
+              />
+            </Form.Item>
+            <Form.Item label={t("stations.roi")} tooltip={t("stations.roiHelp")}>
+              <Space wrap>
+                <Form.Item name="wholeFrame" valuePropName="checked" noStyle>
+                  <Checkbox>{t("stations.wholeFrame")}</Checkbox>
+                </Form.Item>
+                {!values.wholeFrame && <RegionInputs name="roi" max={frame} />}
+              </Space>
+            </Form.Item>
+            <Form.Item name="trigger" label={t("stations.trigger")}>
+              <Radio.Group
+                data-testid="station-trigger"
+                options={(["continuous", "interval", "partPresent", "manual"] as const).map((m) => ({
+                  value: m,
+                  label: t(`stations.triggers.${m}`),
+                }))}
+              />
+            </Form.Item>
+            {values.trigger === "interval" && (
+              <Form.Item name="everyMs" label={t("stations.everyMs")}>
+                <InputNumber min={50} max={3600000} step={100} />
+              </Form.Item>
+            )}
+            {values.trigger === "partPresent" && (
+              <Space align="start" wrap>
+                <Form.Item label={t("stations.triggerRoi")}>
+                  <RegionInputs name="triggerRoi" max={frame} />
+                </Form.Item>
+                <Form.Item name="threshold" label={t("stations.threshold")} tooltip={t("stations.thresholdHelp")}>
+                  <InputNumber min={1} max={255} />
+                </Form.Item>
+              </Space>
+            )}
+          </Col>
+          <Col span={10}>
+            <RegionSketch values={values} />
+            <Form.Item name="sensitivity" label={t("stations.sensitivity")} tooltip={t("stations.sensitivityHelp")} style={{ marginTop: 16 }}>
+              <Slider min={-0.5} max={0.5} step={0.05} marks={{ [-0.5]: "−0.5", 0: "0", 0.5: "+0.5" }} />
+            </Form.Item>
+            <Form.Item name="persistFrames" label={t("stations.persistFrames")} tooltip={t("stations.persistFramesHelp")}>
+              <InputNumber min={1} max={300} />
+            </Form.Item>
+            <Space>
+              <Form.Item name="keepOkEvery" label={t("stations.keepOkEvery")} tooltip={t("stations.keepOkEveryHelp")}>
+                <InputNumber min={0} max={10000} />
+              </Form.Item>
+              <Form.Item name="stopAfterNg" label={t("stations.stopAfterNg")} tooltip={t("stations.stopAfterNgHelp")}>
+                <InputNumber min={0} max={100} data-testid="station-stop-after-ng" />
+              </Form.Item>
+            </Space>
+          </Col>
+        </Row>
+      </Form>
+    </Modal>
+  );
+}
+
+function sourceText(s: StationSettings, t: (k: string) => string): string {
+  const src = s.source;
+  return src.kind === "demo" ? t("stations.sourceDemo") : `${src.device} · ${src.fourcc} ${src.width}×${src.height} @${src.fps}`;
+}
+
+/** The stations of this install: their settings, added and changed here. */
+export default function StationsScreen({ session }: { session: Session }) {
+  const { t } = useTranslation();
+  const notify = useNotify();
+  const [stations, setStations] = useState<StationView[]>([]);
+  const [models, setModels] = useState<ModelInfo[]>([]);
+  const [editing, setEditing] = useState<StationView | "new" | null>(null);
+  const canConfigure = session.user.role === "admin" || session.user.role === "manager";
+
+  const load = useCallback(async () => Promise.all([commands.listStations(), commands.listModels()]), []);
+  const reload = useCallback(() => {
+    load().then(([list, found]) => {
+      setStations(list);
+      setModels(found);
+    }, notify.error);
+  }, [load, notify]);
+
+  useEffect(() => {
+    let cancelled = false;
+    load().then(([list, found]) => {
+      if (cancelled) return;
+      setStations(list);
+      setModels(found);
+    }, notify.error);
+    return () => {
+      cancelled = true;
+    };
+  }, [load, notify]);
+
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
+      <Typography.Paragraph type="secondary">{t("stations.intro")}</Typography.Paragraph>
+      {!canConfigure && <Alert type="info" showIcon title={t("stations.managersOnly")} />}
+      <Space>
+        <Button type="primary" icon={<PlusOutlined />} disabled={!canConfigure} onClick={() => setEditing("new")} data-testid="station-add">
+          {t("stations.add")}
+        </Button>
+        <Button icon={<ReloadOutlined />} onClick={reload}>
+          {t("settings.refresh")}
+        </Button>
+      </Space>
+      <Table<StationView>
+        rowKey="id"
+        size="small"
+        pagination={false}
+        dataSource={stations}
+        data-testid="stations-table"
+        columns={[
+          { title: t("stations.name"), dataIndex: "name" },
+          { title: t("stations.source"), render: (_, s) => sourceText(s.settings, t) },
+          { title: t("stations.model"), render: (_, s) => s.settings.model },
+          { title: t("stations.trigger"), render: (_, s) => t(`stations.triggers.${s.settings.trigger.mode}`) },
+          {
+            title: t("stations.state"),
+            render: (_, s) => (
+              <Space size={4}>
+                {s.active ? <Tag color="blue">{t("stations.inUse")}</Tag> : <Tag>{t("stations.notInUse")}</Tag>}
+                {s.running && <Tag color="green">{t("stations.running")}</Tag>}
+              </Space>
+            ),
+          },
+          {
+            title: "",
+            render: (_, s) => (
+              <Button size="small" disabled={!canConfigure} onClick={() => setEditing(s)} data-testid={`station-edit-${s.id}`}>
+                {t("stations.editButton")}
+              </Button>
+            ),
+          },
+        ]}
+      />
+      {editing !== null && (
+        <StationDialog
+          editing={editing}
+          models={models}
+          onClose={() => setEditing(null)}
+          onSaved={() => {
+            setEditing(null);
+            reload();
+          }}
+        />
+      )}
+    </Space>
+  );
+}

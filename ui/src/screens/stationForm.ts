@@ -1,0 +1,108 @@
+// The station settings form's flat values, and their conversion to and
+// from the settings the Rust side stores (which checks every rule again).
+import type { StationSettings, TriggerMode } from "../bindings";
+
+type Region = [number, number, number, number];
+
+/** The demo conveyor's frame size (crates/datagen ConveyorSpec::demo). */
+export const DEMO_FRAME: [number, number] = [640, 360];
+
+/** Camera pixel formats a station can capture (crates/vision convert::PixelFormat). */
+export const CAPTURABLE = ["MJPG", "YUYV", "RGB3", "BGR3", "GREY"];
+
+export interface FormValues {
+  name: string;
+  active: boolean;
+  sourceKind: "demo" | "camera";
+  device: string;
+  fourcc: string;
+  width: number;
+  height: number;
+  fps: number;
+  model: string;
+  wholeFrame: boolean;
+  roi: Region;
+  trigger: TriggerMode["mode"];
+  everyMs: number;
+  triggerRoi: Region;
+  threshold: number;
+  sensitivity: number;
+  persistFrames: number;
+  keepOkEvery: number;
+  stopAfterNg: number;
+}
+
+/** What a new station starts from: the demo line's settings. */
+const NEW: Omit<FormValues, "name" | "active"> = {
+  sourceKind: "demo",
+  device: "/dev/video0",
+  fourcc: "MJPG",
+  width: 1280,
+  height: 720,
+  fps: 30,
+  model: "demo-washer",
+  wholeFrame: false,
+  roi: [192, 52, 256, 256],
+  trigger: "partPresent",
+  everyMs: 1000,
+  triggerRoi: [192, 52, 256, 256],
+  threshold: 25,
+  sensitivity: 0,
+  persistFrames: 1,
+  keepOkEvery: 10,
+  stopAfterNg: 3,
+};
+
+export function fromSettings(name: string, active: boolean, s: StationSettings | null): FormValues {
+  if (s === null) return { name, active, ...NEW };
+  const src = s.source;
+  const trg = s.trigger;
+  return {
+    name,
+    active,
+    sourceKind: src.kind,
+    device: src.kind === "camera" ? src.device : NEW.device,
+    fourcc: src.kind === "camera" ? src.fourcc : NEW.fourcc,
+    width: src.kind === "camera" ? src.width : NEW.width,
+    height: src.kind === "camera" ? src.height : NEW.height,
+    fps: src.kind === "camera" ? src.fps : NEW.fps,
+    model: s.model,
+    wholeFrame: s.roi === null,
+    roi: s.roi ?? NEW.roi,
+    trigger: trg.mode,
+    everyMs: trg.mode === "interval" ? trg.every_ms : NEW.everyMs,
+    triggerRoi: trg.mode === "partPresent" ? trg.roi : (s.roi ?? NEW.triggerRoi),
+    threshold: trg.mode === "partPresent" ? (trg.threshold ?? NEW.threshold) : NEW.threshold,
+    sensitivity: s.sensitivity ?? 0,
+    persistFrames: s.persistFrames,
+    keepOkEvery: s.keepOkEvery,
+    stopAfterNg: s.stopAfterNg ?? NEW.stopAfterNg,
+  };
+}
+
+function trigger(v: FormValues): TriggerMode {
+  switch (v.trigger) {
+    case "interval":
+      return { mode: "interval", every_ms: v.everyMs };
+    case "partPresent":
+      return { mode: "partPresent", roi: v.triggerRoi, threshold: v.threshold };
+    default:
+      return { mode: v.trigger };
+  }
+}
+
+export function toSettings(v: FormValues): StationSettings {
+  return {
+    source:
+      v.sourceKind === "demo"
+        ? { kind: "demo" }
+        : { kind: "camera", device: v.device, fourcc: v.fourcc, width: v.width, height: v.height, fps: v.fps },
+    model: v.model,
+    roi: v.wholeFrame ? null : v.roi,
+    trigger: trigger(v),
+    sensitivity: v.sensitivity,
+    persistFrames: v.persistFrames,
+    keepOkEvery: v.keepOkEvery,
+    stopAfterNg: v.stopAfterNg,
+  };
+}
