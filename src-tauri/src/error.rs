@@ -35,6 +35,8 @@ pub enum ErrorCode {
     /// Settings of a running station cannot change: stop it first.
     StationRunning,
     StationInactive,
+    /// An export file could not be written; the message says why.
+    Export,
     /// A review that does not fit the verdict (false alarm on an OK part…).
     RelabelNotAllowed,
     Internal,
@@ -63,6 +65,19 @@ impl AppError {
         );
         Self::with_message(
             ErrorCode::Station,
+            format!("{ko} ({detail})"),
+            format!("{en} ({detail})"),
+        )
+    }
+
+    /// An export that failed, with the technical reason after the localised text.
+    pub fn export(detail: String) -> Self {
+        let (ko, en) = (
+            message(ErrorCode::Export, Language::Ko),
+            message(ErrorCode::Export, Language::En),
+        );
+        Self::with_message(
+            ErrorCode::Export,
             format!("{ko} ({detail})"),
             format!("{en} ({detail})"),
         )
@@ -121,6 +136,7 @@ fn message(code: ErrorCode, lang: Language) -> String {
             "실행 중인 검사 스테이션의 설정은 바꿀 수 없습니다. 먼저 정지하세요.",
             "A running station's settings cannot change. Stop it first.",
         ),
+        ErrorCode::Export => ("파일로 내보내지 못했습니다.", "The export could not be written."),
         ErrorCode::StationInactive => (
             "사용하지 않는 검사 스테이션입니다. 설정에서 사용으로 바꾸세요.",
             "This station is not in use. Switch it on in its settings.",

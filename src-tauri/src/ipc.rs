@@ -30,11 +30,13 @@ pub fn builder() -> Builder<Wry> {
             commands::stations::stop_station,
             commands::stations::inspect_now,
             commands::stations::recent_ng,
-            commands::stations::inspection_image,
             commands::stations::open_alarms,
             commands::stations::acknowledge_alarm,
-            commands::stations::list_inspections,
-            commands::stations::relabel_inspection,
+            commands::inspections::list_inspections,
+            commands::inspections::relabel_inspection,
+            commands::inspections::inspection_image,
+            commands::inspections::inspection_thumbnail,
+            commands::inspections::export_inspections,
         ])
         .events(collect_events![
             events::SessionChanged,

@@ -4,6 +4,7 @@
 mod commands;
 mod error;
 mod events;
+mod export;
 mod ipc;
 mod logging;
 mod paths;
@@ -37,15 +38,21 @@ fn models_dir(app: &tauri::App) -> Option<std::path::PathBuf> {
 fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     let override_dir =
         paths::data_dir_override(std::env::args_os().skip(1), std::env::var_os(paths::DATA_DIR_ENV));
-    let dirs = match override_dir {
-        Some(root) => DataDir {
-            logs: root.join("logs"),
-            root,
-        },
-        None => DataDir {
-            root: app.path().app_data_dir()?,
-            logs: app.path().app_log_dir()?,
-        },
+    // A data dir given on the command line (a second line, a test) keeps its exports too.
+    let (dirs, exports) = match override_dir {
+        Some(root) => (
+            DataDir {
+                logs: root.join("logs"),
+                root: root.clone(),
+            },
+            root.join("exports"),
+        ),
+        None => {
+            let root = app.path().app_data_dir()?;
+            let exports = app.path().download_dir().unwrap_or_else(|_| root.join("exports"));
+            let logs = app.path().app_log_dir()?;
+            (DataDir { root, logs }, exports)
+        }
     };
     std::fs::create_dir_all(&dirs.root)?;
     logging::init(&dirs.logs)?;
@@ -59,7 +66,9 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         taught: dirs.root.join("models"),
     };
     let stations = Stations::open(bundles, &state::images_dir(&dirs.root))?;
-    app.manage(AppState::new(store, settings, machine, dirs.root, stations));
+    app.manage(AppState::new(
+        store, settings, machine, dirs.root, exports, stations,
+    ));
     Ok(())
 }
 

@@ -37,6 +37,8 @@ pub struct AppState {
     /// Host name, recorded in every audit row.
     pub machine: String,
     pub data_dir: PathBuf,
+    /// Where Excel exports are written: the user's Downloads folder.
+    pub exports_dir: PathBuf,
     pub stations: Arc<Stations>,
     session: Mutex<Option<Session>>,
 }
@@ -47,6 +49,7 @@ impl AppState {
         settings: Settings,
         machine: String,
         data_dir: PathBuf,
+        exports_dir: PathBuf,
         stations: Stations,
     ) -> Self {
         Self {
@@ -54,6 +57,7 @@ impl AppState {
             settings,
             machine,
             data_dir,
+            exports_dir,
             stations: Arc::new(stations),
             session: Mutex::new(None),
         }

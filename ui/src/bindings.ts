@@ -41,11 +41,6 @@ export const commands = {
 	inspectNow: (id: number) => __TAURI_INVOKE<null>("inspect_now", { id }),
 	/**  The newest NG parts of a station, for the gallery. */
 	recentNg: (id: number, limit: number) => __TAURI_INVOKE<InspectionRow[]>("recent_ng", { id, limit }),
-	/**
-	 *  An inspection's image (or its heatmap) as a JPEG data URL. The path comes
-	 *  from the stored row, never from the window, and must stay in the archive.
-	 */
-	inspectionImage: (id: number, heatmap: boolean) => __TAURI_INVOKE<string | null>("inspection_image", { id, heatmap }),
 	/**  Alarms of a station waiting for someone to acknowledge them. */
 	openAlarms: (id: number) => __TAURI_INVOKE<Alarm[]>("open_alarms", { id }),
 	/**  Someone at the line has looked: recorded with who, when and where. */
@@ -57,6 +52,18 @@ export const commands = {
 	 *  feeds the next teaching of the model and is audit-logged.
 	 */
 	relabelInspection: (id: number, relabel: Relabel) => __TAURI_INVOKE<InspectionRow>("relabel_inspection", { id, relabel }),
+	/**
+	 *  An inspection's image (or its heatmap) as a JPEG data URL. The path comes
+	 *  from the stored row, never from the window.
+	 */
+	inspectionImage: (id: number, heatmap: boolean) => __TAURI_INVOKE<string | null>("inspection_image", { id, heatmap }),
+	/**  A small JPEG of an inspection's image, for the history list. */
+	inspectionThumbnail: (id: number) => __TAURI_INVOKE<string | null>("inspection_thumbnail", { id }),
+	/**
+	 *  Every inspection the filter matches (not only the page on screen) as an
+	 *  Excel file in the exports folder; returns the file's path.
+	 */
+	exportInspections: (filter: InspectionFilter) => __TAURI_INVOKE<string>("export_inspections", { filter }),
 };
 
 /** Events */
@@ -155,6 +162,8 @@ export type ErrorCode =
 "station" | "station_not_running" | 
 /**  Settings of a running station cannot change: stop it first. */
 "station_running" | "station_inactive" | 
+/**  An export file could not be written; the message says why. */
+"export" | 
 /**  A review that does not fit the verdict (false alarm on an OK part…). */
 "relabel_not_allowed" | "internal";
 

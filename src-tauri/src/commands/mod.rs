@@ -3,5 +3,6 @@
 
 pub mod app;
 pub mod auth;
+pub mod inspections;
 pub mod settings;
 pub mod stations;

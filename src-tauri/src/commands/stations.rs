@@ -1,9 +1,8 @@
-use base64::Engine;
 use chrono::Local;
 use linesight_mes::{
     alarms::Alarm,
     auth::Role,
-    inspections::{Counters, InspectionFilter, InspectionRow, NewStation, Relabel, Station, StationUpdate},
+    inspections::{Counters, InspectionRow, NewStation, Station, StationUpdate},
 };
 use linesight_vision::{
     camera::{self, CameraFormat},
@@ -20,7 +19,7 @@ use crate::{
 };
 
 /// Who may run a station: everyone but viewers.
-const RUNS_STATIONS: [Role; 3] = [Role::Admin, Role::Manager, Role::Operator];
+pub(crate) const RUNS_STATIONS: [Role; 3] = [Role::Admin, Role::Manager, Role::Operator];
 /// Who may set stations up: the office, not the floor.
 const CONFIGURES_STATIONS: [Role; 2] = [Role::Admin, Role::Manager];
 
@@ -222,39 +221,6 @@ pub async fn recent_ng(state: State<'_, AppState>, id: i32, limit: u32) -> AppRe
     Ok(state.store.recent_ng(id as i64, limit.min(50)).await?)
 }
 
-/// An inspection's image (or its heatmap) as a JPEG data URL. The path comes
-/// from the stored row, never from the window, and must stay in the archive.
-#[tauri::command]
-#[specta::specta]
-pub async fn inspection_image(
-    state: State<'_, AppState>,
-    id: i32,
-    heatmap: bool,
-) -> AppResult<Option<String>> {
-    state.require_session()?;
-    let row = state.store.get_inspection(id as i64).await?;
-    let Some(rel) = (if heatmap { row.heatmap_path } else { row.image_path }) else {
-        return Ok(None);
-    };
-    let root = state.images_dir();
-    let path = root.join(&rel);
-    let inside = std::path::Path::new(&rel)
-        .components()
-        .all(|c| matches!(c, std::path::Component::Normal(_)));
-    if !inside {
-        tracing::error!("inspection {id}: image path {rel:?} leaves the archive");
-        return Err(AppError::new(ErrorCode::Internal));
-    }
-    let bytes = tokio::fs::read(&path).await.map_err(|e| {
-        tracing::warn!("{}: {e}", path.display());
-        AppError::station(format!("{rel}: {e}"))
-    })?;
-    Ok(Some(format!(
-        "data:image/jpeg;base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(bytes)
-    )))
-}
-
 /// Alarms of a station waiting for someone to acknowledge them.
 #[tauri::command]
 #[specta::specta]
@@ -271,32 +237,5 @@ pub async fn acknowledge_alarm(state: State<'_, AppState>, id: i32) -> AppResult
     Ok(state
         .store
         .acknowledge_alarm(id as i64, &session.user, &state.machine)
-        .await?)
-}
-
-/// The inspection history, newest first, a page at a time.
-#[tauri::command]
-#[specta::specta]
-pub async fn list_inspections(
-    state: State<'_, AppState>,
-    filter: InspectionFilter,
-) -> AppResult<Vec<InspectionRow>> {
-    state.require_session()?;
-    Ok(state.store.list_inspections(filter).await?)
-}
-
-/// A person's review of a verdict (false alarm, escape, or taken back); it
-/// feeds the next teaching of the model and is audit-logged.
-#[tauri::command]
-#[specta::specta]
-pub async fn relabel_inspection(
-    state: State<'_, AppState>,
-    id: i32,
-    relabel: Relabel,
-) -> AppResult<InspectionRow> {
-    let session = state.require_role(&RUNS_STATIONS)?;
-    Ok(state
-        .store
-        .relabel_inspection(id as i64, relabel, &session.user, &state.machine)
         .await?)
 }

@@ -2,6 +2,7 @@
 // rise, open an NG part from the gallery with its heatmap, then find every
 // verdict in the history and review an NG as a false alarm. A screenshot per step.
 import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { after, test } from "node:test";
 import { By } from "selenium-webdriver";
@@ -66,7 +67,20 @@ test("inspection station: start the demo line, see parts judged, open an NG part
       10_000,
       "the review shows on its row",
     );
+    assert.ok((await table.findElements(app.byTestId("history-thumbnail"))).length >= 1, "thumbnails of kept images");
     await app.screenshot("history-reviewed");
+
+    // The whole list goes to an Excel file (a test's data dir keeps its exports).
+    await app.click("history-export");
+    await app.driver.wait(
+      async () => (await app.driver.findElements(By.xpath("//*[contains(text(),'저장했습니다')]"))).length > 0,
+      20_000,
+      "the export is saved",
+    );
+    const exports = path.join(dataDir, "exports");
+    const [file] = readdirSync(exports);
+    assert.match(file, /^검사이력_\d{8}_\d{6}\.xlsx$/);
+    assert.equal(readFileSync(path.join(exports, file)).subarray(0, 2).toString(), "PK");
   } finally {
     await app.quit();
   }

@@ -1,7 +1,16 @@
+import { FileExcelOutlined } from "@ant-design/icons";
 import { Button, Input, Select, Space, Table, Tag, Typography } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { commands, type InspectionRow, type Relabel, type Session, type StationView, type Verdict } from "../bindings";
+import {
+  commands,
+  type InspectionFilter,
+  type InspectionRow,
+  type Relabel,
+  type Session,
+  type StationView,
+  type Verdict,
+} from "../bindings";
 import { dateTime } from "../format";
 import { useNotify } from "../notify";
 import { useEvidence } from "./Evidence";
@@ -14,9 +23,10 @@ interface Filters {
   firstDay: string;
   lastDay: string;
   verdict: Verdict | null;
+  defectType: string | null;
 }
 
-const NO_FILTER: Filters = { stationId: null, firstDay: "", lastDay: "", verdict: null };
+const NO_FILTER: Filters = { stationId: null, firstDay: "", lastDay: "", verdict: null, defectType: null };
 
 /** Midnight starting a local day, as an instant; `offset` days later. */
 function localMidnight(day: string, offset: number): string | null {
@@ -29,6 +39,38 @@ function localMidnight(day: string, offset: number): string | null {
 // dayjs (antd's DatePicker) cannot run with the app's frozen prototypes, so
 // dates use the platform's own date inputs.
 
+function storeFilter(f: Filters, beforeId: number | null, limit: number): InspectionFilter {
+  return {
+    stationId: f.stationId,
+    // Local days, the end day included.
+    from: localMidnight(f.firstDay, 0),
+    until: localMidnight(f.lastDay, 1),
+    verdict: f.verdict,
+    defectType: f.defectType,
+    workOrderOpId: null,
+    beforeId,
+    limit,
+  };
+}
+
+/** The part's image, small, loaded when its row is shown. */
+function Thumbnail({ id, onOpen }: { id: number; onOpen: () => void }) {
+  const [src, setSrc] = useState<string | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    commands.inspectionThumbnail(id).then(
+      (s) => !cancelled && setSrc(s),
+      () => undefined, // a missing file shows no thumbnail; the evidence dialog says why
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [id]);
+  return src === null ? null : (
+    <img src={src} alt="" style={{ height: 40, cursor: "pointer", borderRadius: 2 }} onClick={onOpen} data-testid="history-thumbnail" />
+  );
+}
+
 /** Every stored verdict, newest first: filter, look at the evidence, review. */
 export default function InspectionHistory({ session }: { session: Session }) {
   const { t } = useTranslation();
@@ -38,23 +80,15 @@ export default function InspectionHistory({ session }: { session: Session }) {
   const [rows, setRows] = useState<InspectionRow[]>([]);
   const [more, setMore] = useState(false);
   const [loading, setLoading] = useState(false);
+  const [defectTypes, setDefectTypes] = useState<string[]>([]);
+  const [exporting, setExporting] = useState(false);
   const canReview = session.user.role !== "viewer";
   const stationName = (id: number) => stations.find((s) => s.id === id)?.name ?? `#${id}`;
   const evidence = useEvidence(t("history.image"), (row) => stationName(row.stationId));
 
   const fetchPage = useCallback(
     async (f: Filters, beforeId: number | null): Promise<InspectionRow[]> =>
-      commands.listInspections({
-        stationId: f.stationId,
-        // Local days, the end day included.
-        from: localMidnight(f.firstDay, 0),
-        until: localMidnight(f.lastDay, 1),
-        verdict: f.verdict,
-        defectType: null,
-        workOrderOpId: null,
-        beforeId,
-        limit: PAGE,
-      }),
+      commands.listInspections(storeFilter(f, beforeId, PAGE)),
     [],
   );
 
@@ -91,12 +125,14 @@ export default function InspectionHistory({ session }: { session: Session }) {
     let cancelled = false;
     void (async () => {
       try {
-        const [list, page] = await Promise.all([
+        const [list, models, page] = await Promise.all([
           commands.listStations(),
+          commands.listModels(),
           fetchPage(NO_FILTER, null),
         ]);
         if (cancelled) return;
         setStations(list);
+        setDefectTypes([...new Set(models.flatMap((m) => m.labels))].sort());
         setRows(page);
         setMore(page.length === PAGE);
       } catch (e) {
@@ -107,6 +143,18 @@ export default function InspectionHistory({ session }: { session: Session }) {
       cancelled = true;
     };
   }, [fetchPage, notify]);
+
+  const exportAll = async () => {
+    setExporting(true);
+    try {
+      const path = await commands.exportInspections(storeFilter(filters, null, PAGE));
+      notify.success(t("history.exported", { path }));
+    } catch (e) {
+      notify.error(e);
+    } finally {
+      setExporting(false);
+    }
+  };
 
   const review = async (row: InspectionRow, relabel: Relabel) => {
     try {
@@ -157,6 +205,18 @@ export default function InspectionHistory({ session }: { session: Session }) {
           ]}
           data-testid="history-verdict"
         />
+        <Select
+          allowClear
+          placeholder={t("history.allDefectTypes")}
+          style={{ minWidth: 140 }}
+          value={filters.defectType}
+          onChange={(v: string | undefined) => void search({ ...filters, defectType: v ?? null })}
+          options={defectTypes.map((d) => ({ value: d, label: d }))}
+          notFoundContent={t("history.noDefectTypes")}
+        />
+        <Button icon={<FileExcelOutlined />} loading={exporting} onClick={() => void exportAll()} data-testid="history-export">
+          {t("history.export")}
+        </Button>
       </Space>
       <Table<InspectionRow>
         rowKey="id"
@@ -167,6 +227,12 @@ export default function InspectionHistory({ session }: { session: Session }) {
         data-testid="history-table"
         onRow={(row) => ({ onDoubleClick: () => void evidence.show(row) })}
         columns={[
+          {
+            title: t("history.image"),
+            key: "thumbnail",
+            width: 80,
+            render: (_, row) => row.imagePath !== null && <Thumbnail id={row.id} onOpen={() => void evidence.show(row)} />,
+          },
           { title: t("history.at"), dataIndex: "at", render: (at: string) => dateTime(at) },
           { title: t("history.station"), dataIndex: "stationId", render: stationName },
           {
