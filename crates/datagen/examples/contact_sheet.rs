@@ -48,7 +48,8 @@ fn main() {
     let seed: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1);
     let gap = 4;
     let thumb = size / 2;
-    let cols = 2 + 12;
+    let most = Category::ALL.iter().map(|c| c.defects().len()).max().unwrap_or(0) as u32;
+    let cols = 2 + 3 * most;
     let mut overview = RgbImage::from_pixel(cols * (thumb + gap), 6 * (thumb + gap), Rgb([255, 255, 255]));
     for (row, cat) in Category::ALL.into_iter().enumerate() {
         let defects = cat.defects();

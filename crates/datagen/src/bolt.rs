@@ -334,7 +334,7 @@ pub(crate) fn render(seed: u64, size: usize, req: Option<DefectReq>) -> (Canvas,
                 mask = diff_mask(&canvas, &bad, &part, &bad_part, 0.04);
                 canvas = bad;
             }
-            Defect::Print | Defect::Hole => unreachable!("not a bolt defect"),
+            Defect::Print | Defect::Hole | Defect::Contamination => unreachable!("not a bolt defect"),
         }
     }
     camera.apply(&mut canvas, &mut cam_rng);

@@ -23,8 +23,12 @@
 //! Categories: three rendered parts on a varying background (`washer`,
 //! `bolt`, `label`) and three textures cropped from CC0 photos shipped with
 //! scikit-image (`brick`, `gravel`, `grass`, see `assets/README.md`). Each
-//! has four [`Defect`] types ([`Category::defects`]) at severities 1..=3;
-//! severity 1 is meant to be subtle (a few pixels, moderate contrast).
+//! has four (parts) or five (textures) [`Defect`] types
+//! ([`Category::defects`]) at severities 1..=3. On the parts severity 1 is
+//! meant to be subtle (a few pixels, moderate contrast); on the textures
+//! defects are sized by the texture's grain, as in MVTec AD's texture
+//! classes: severity 1 is about one to two stones/bricks/leaves across, the
+//! smallest a careful inspector sees, severity 3 is obvious.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -41,6 +45,7 @@ mod raster;
 mod rng;
 mod surface;
 mod texture;
+mod texture_defects;
 mod washer;
 mod writer;
 
@@ -104,7 +109,9 @@ impl Category {
         match self {
             Category::Washer | Category::Bolt => &[Scratch, Crack, Stain, Missing],
             Category::Label => &[Scratch, Stain, Missing, Print],
-            Category::Brick | Category::Gravel | Category::Grass => &[Scratch, Crack, Stain, Hole],
+            Category::Brick | Category::Gravel | Category::Grass => {
+                &[Scratch, Crack, Stain, Hole, Contamination]
+            }
         }
     }
 }
@@ -142,16 +149,21 @@ pub enum Defect {
     Print,
     /// Texture: material missing, a punched hole or a cut.
     Hole,
+    /// Texture: foreign matter replacing the texture where it lies: glue or
+    /// resin, a metal chip, a thread, a piece of another material.
+    Contamination,
 }
 
 impl Defect {
-    pub const ALL: [Defect; 6] = [
+    /// Every defect type. New types go at the end: the position seeds the defect's random stream.
+    pub const ALL: [Defect; 7] = [
         Defect::Scratch,
         Defect::Crack,
         Defect::Stain,
         Defect::Missing,
         Defect::Print,
         Defect::Hole,
+        Defect::Contamination,
     ];
 
     pub fn name(self) -> &'static str {
@@ -162,6 +174,7 @@ impl Defect {
             Defect::Missing => "missing",
             Defect::Print => "print",
             Defect::Hole => "hole",
+            Defect::Contamination => "contamination",
         }
     }
 
@@ -248,7 +261,7 @@ impl Summary {
 pub enum Error {
     #[error("unknown category `{0}` (expected washer, bolt, label, brick, gravel or grass)")]
     UnknownCategory(String),
-    #[error("unknown defect `{0}` (expected scratch, crack, stain, missing, print or hole)")]
+    #[error("unknown defect `{0}` (expected scratch, crack, stain, missing, print, hole or contamination)")]
     UnknownDefect(String),
     #[error("defect `{defect}` is not generated for category `{category}`")]
     UnsupportedDefect { category: Category, defect: Defect },

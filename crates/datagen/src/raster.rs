@@ -51,14 +51,6 @@ impl Field {
         }
     }
 
-    pub(crate) fn filled(w: usize, h: usize, value: f32) -> Self {
-        Field {
-            w,
-            h,
-            v: vec![value; w * h],
-        }
-    }
-
     pub(crate) fn at(&self, x: f32, y: f32) -> f32 {
         let (xi, yi) = (x.floor() as isize, y.floor() as isize);
         if xi < 0 || yi < 0 || xi >= self.w as isize || yi >= self.h as isize {

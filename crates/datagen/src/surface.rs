@@ -1,5 +1,6 @@
-//! Surface defects shared by all categories: scratches, cracks, stains and
-//! holes/cuts. Each one paints into a clean (pre-camera) canvas and returns
+//! Surface defects of the rendered parts (washer, bolt, label): scratches,
+//! cracks, stains and holes/cuts; the textures have their own, sized by
+//! their grain (`texture_defects.rs`). Each one paints into a clean (pre-camera) canvas and returns
 //! the coverage of the defect as a binary field (the ground-truth mask).
 
 use std::f32::consts::{PI, TAU};
@@ -12,7 +13,6 @@ use crate::rng::Rng;
 pub(crate) enum Material {
     Metal,
     Paper,
-    Photo,
 }
 
 /// Where a defect may go and how big the picture is.
@@ -256,10 +256,7 @@ pub(crate) fn crack(c: &mut Canvas, surf: &Surface, sev: u8, rng: &mut Rng, star
         stroke(&mut cov, pts, widths, &strength);
     }
     clip_to_part(&mut cov, surf.part);
-    let kd = match surf.material {
-        Material::Photo => [0.45, 0.6, 0.78][i],
-        _ => [0.5, 0.65, 0.8][i],
-    } * rng.range(0.9, 1.1);
+    let kd = [0.5, 0.65, 0.8][i] * rng.range(0.9, 1.1);
     for (p, &a) in c.px.iter_mut().zip(&cov.v) {
         if a > 0.0 {
             let g = 1.0 - (kd * a).min(1.0);
@@ -272,7 +269,7 @@ pub(crate) fn crack(c: &mut Canvas, surf: &Surface, sev: u8, rng: &mut Rng, star
 // ---------------------------------------------------------------- stain
 
 /// Irregular elliptical blob alpha (1 inside) and its boundary-ring weight.
-struct Blob {
+pub(crate) struct Blob {
     c: P,
     r: f32,
     aspect: f32,
@@ -280,11 +277,12 @@ struct Blob {
     sin: f32,
     irregular: f32,
     seed: u32,
-    soft: f32,
+    /// Width of the soft edge, in units of the normalised radius.
+    pub soft: f32,
 }
 
 impl Blob {
-    fn random(rng: &mut Rng, c: P, r: f32, irregular: f32, soft: f32) -> Blob {
+    pub(crate) fn random(rng: &mut Rng, c: P, r: f32, irregular: f32, soft: f32) -> Blob {
         let th = rng.range(0.0, PI);
         Blob {
             c,
@@ -299,7 +297,7 @@ impl Blob {
     }
 
     /// Normalised radius q (1 at the nominal edge) and the local edge position.
-    fn q_edge(&self, p: P) -> (f32, f32) {
+    pub(crate) fn q_edge(&self, p: P) -> (f32, f32) {
         let (dx, dy) = (p[0] - self.c[0], p[1] - self.c[1]);
         let u = (dx * self.cos + dy * self.sin) / (self.r * self.aspect.sqrt());
         let v = (-dx * self.sin + dy * self.cos) * self.aspect.sqrt() / self.r;
@@ -308,7 +306,7 @@ impl Blob {
         (q, e)
     }
 
-    fn bbox(&self, w: usize, h: usize) -> (usize, usize, usize, usize) {
+    pub(crate) fn bbox(&self, w: usize, h: usize) -> (usize, usize, usize, usize) {
         let r = self.r * self.aspect.sqrt() * (1.0 + self.irregular) + 2.0;
         let x0 = (self.c[0] - r).floor().max(0.0) as usize;
         let y0 = (self.c[1] - r).floor().max(0.0) as usize;
@@ -365,11 +363,6 @@ pub(crate) fn stain(c: &mut Canvas, surf: &Surface, sev: u8, rng: &mut Rng) -> F
             0 => ([0.80, 0.60, 0.38], 0.8), // coffee
             _ => ([0.74, 0.74, 0.70], 0.2), // grease
         },
-        Material::Photo => match rng.below(3) {
-            0 => ([0.80, 0.55, 0.36], 0.2), // rust
-            1 => ([0.50, 0.50, 0.48], 0.3), // oil
-            _ => ([0.72, 0.80, 0.95], 0.2), // coolant / paint mist
-        },
     };
     // Strength so that the most affected channel changes by a set fraction.
     let spread = tint
@@ -401,73 +394,4 @@ pub(crate) fn stain(c: &mut Canvas, surf: &Surface, sev: u8, rng: &mut Rng) -> F
         }
     }
     mask_from(&cov, surf.part, 0.4, 0)
-}
-
-// ---------------------------------------------------------------- hole / cut
-
-/// Material missing: a punched-through hole or a cut (slit), dark inside with
-/// a lit inner wall on the side away from the light.
-pub(crate) fn hole(c: &mut Canvas, surf: &Surface, sev: u8, rng: &mut Rng) -> Field {
-    let i = sev_idx(sev);
-    let sc = surf.scale().max(1.0);
-    let mut cov = Field::new(c.w, c.h);
-    if rng.chance(0.5) {
-        let r = [0.016, 0.027, 0.045][i] * surf.size * rng.range(0.85, 1.2);
-        let blob = place_blob(surf, rng, r, 0.28, 0.08);
-        let (x0, y0, x1, y1) = blob.bbox(c.w, c.h);
-        for y in y0..y1 {
-            for x in x0..x1 {
-                let (q, e) = blob.q_edge([x as f32 + 0.5, y as f32 + 0.5]);
-                cov.v[y * c.w + x] = ((e - q) * r + 0.5).clamp(0.0, 1.0);
-            }
-        }
-    } else {
-        let len = [0.07, 0.12, 0.19][i] * surf.size * rng.range(0.85, 1.15);
-        let w = [1.8, 2.8, 4.2][i] * sc * rng.range(0.85, 1.15);
-        let p0 = surf.pick_point(rng, len * 0.5 + 4.0);
-        let th = rng.range(0.0, TAU);
-        let (dx, dy) = (th.cos() * len, th.sin() * len);
-        let b = rng.sym(0.12) * len;
-        let a = [p0[0] - dx * 0.5, p0[1] - dy * 0.5];
-        let e = [p0[0] + dx * 0.5, p0[1] + dy * 0.5];
-        let m1 = [a[0] + dx / 3.0 - dy / len * b, a[1] + dy / 3.0 + dx / len * b];
-        let m2 = [
-            a[0] + dx * 2.0 / 3.0 - dy / len * b,
-            a[1] + dy * 2.0 / 3.0 + dx / len * b,
-        ];
-        let pts = bezier(a, m1, m2, e, ((len / 1.5) as usize).max(8));
-        let n = pts.len();
-        let widths: Vec<f32> = (0..n)
-            .map(|k| {
-                let t = (PI * k as f32 / (n - 1) as f32).sin().powf(0.4);
-                (w * (0.3 + 0.7 * t) * rng.range(0.85, 1.15)).max(0.8)
-            })
-            .collect();
-        stroke(&mut cov, &pts, &widths, &vec![1.0; n]);
-    }
-    clip_to_part(&mut cov, surf.part);
-    let lit_off = 1.6 * sc;
-    let dark = rng.range(0.04, 0.09);
-    let lip = cov.clone();
-    for y in 0..c.h {
-        for x in 0..c.w {
-            let a = cov.v[y * c.w + x];
-            let (fx, fy) = (x as f32 + 0.5, y as f32 + 0.5);
-            // Raised lip just outside the hole, bright on the side facing the light (top-left).
-            let out_lit = lip.bilinear(fx + lit_off, fy + lit_off) * (1.0 - a);
-            let out_shadow = lip.bilinear(fx - lit_off, fy - lit_off) * (1.0 - a);
-            let px = &mut c.px[y * c.w + x];
-            if out_lit > 0.0 || out_shadow > 0.0 {
-                let g = 1.0 + 0.25 * out_lit - 0.2 * out_shadow;
-                *px = [px[0] * g, px[1] * g, px[2] * g];
-            }
-            if a > 0.0 {
-                // Inner wall facing the light (lower-right side of the hole) is visible and lit.
-                let wall = a * (1.0 - lip.bilinear(fx + lit_off * 1.5, fy + lit_off * 1.5));
-                let v = dark + 0.22 * wall;
-                *px = lerp3(*px, [v, v * 0.97, v * 0.94], a);
-            }
-        }
-    }
-    mask_from(&cov, surf.part, 0.5, 1)
 }

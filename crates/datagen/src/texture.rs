@@ -7,8 +7,8 @@ use image::GrayImage;
 
 use crate::raster::{Camera, Canvas, Field};
 use crate::rng::Rng;
-use crate::surface::{self, Material, Surface};
-use crate::{Category, Defect, DefectReq, TAG_CAMERA, TAG_GEOMETRY};
+use crate::texture_defects::{self, Tex, grain_px};
+use crate::{Category, DefectReq, TAG_CAMERA, TAG_GEOMETRY};
 
 static BRICK_PNG: &[u8] = include_bytes!("../assets/brick.png");
 static GRAVEL_PNG: &[u8] = include_bytes!("../assets/gravel.png");
@@ -33,7 +33,7 @@ pub(crate) fn photo(category: Category) -> &'static GrayImage {
     }
 }
 
-fn sample(img: &GrayImage, x: f32, y: f32) -> f32 {
+pub(crate) fn sample(img: &GrayImage, x: f32, y: f32) -> f32 {
     let (w, h) = (img.width() as i64, img.height() as i64);
     let (fx, fy) = (x - 0.5, y - 0.5);
     let (x0, y0) = (fx.floor(), fy.floor());
@@ -73,20 +73,17 @@ pub(crate) fn render(category: Category, seed: u64, size: usize, req: Option<Def
     }
     let mut mask = Field::new(size, size);
     if let Some(req) = req {
-        let mut d = Rng::new(req.seed);
-        let part = Field::filled(size, size, 1.0);
-        let surf = Surface {
-            part: &part,
-            material: Material::Photo,
+        let tex = Tex {
+            category,
             size: s,
+            // Small images show the texture coarser, so that every severity still fits.
+            grain: (grain_px(category) / step).min(s / 12.0),
+            step,
         };
-        mask = match req.defect {
-            Defect::Scratch => surface::scratch(&mut c, &surf, req.severity, &mut d),
-            Defect::Crack => surface::crack(&mut c, &surf, req.severity, &mut d, &[]),
-            Defect::Stain => surface::stain(&mut c, &surf, req.severity, &mut d),
-            Defect::Hole => surface::hole(&mut c, &surf, req.severity, &mut d),
-            Defect::Missing | Defect::Print => unreachable!("not a texture defect"),
-        };
+        // Kind, shape and place depend on the image seed and defect type only;
+        // the severity scales size and contrast (`req.seed` is not used here).
+        let mut d = texture_defects::stream(seed, category, req.defect);
+        mask = texture_defects::paint(&mut c, &tex, req.defect, req.severity, &mut d);
     }
     // The photo already has its own optics and noise: only a mild lighting drift and sensor noise.
     let camera = Camera {

@@ -423,7 +423,7 @@ mod tests {
         let after = files(tmp.path());
         assert!(after.contains_key("grass/train/good/000.png"));
         assert!(!after.contains_key("grass/train/good/001.png"));
-        assert_eq!(after.len(), 1 + 1 + 2 + 4 * 2);
+        assert_eq!(after.len(), 1 + 1 + 2 + Category::Grass.defects().len() * 2);
         let entries: Vec<_> = fs::read_dir(tmp.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())
