@@ -37,6 +37,10 @@ pub enum ErrorCode {
     StationInactive,
     /// An export file could not be written; the message says why.
     Export,
+    /// Teaching a model failed or was refused; the message says why.
+    Teaching,
+    /// The station's model is already being taught.
+    TeachingBusy,
     /// A review that does not fit the verdict (false alarm on an OK part…).
     RelabelNotAllowed,
     Internal,
@@ -59,28 +63,23 @@ impl AppError {
 
     /// A station failure, with the technical reason after the localised text.
     pub fn station(detail: String) -> Self {
-        let (ko, en) = (
-            message(ErrorCode::Station, Language::Ko),
-            message(ErrorCode::Station, Language::En),
-        );
-        Self::with_message(
-            ErrorCode::Station,
-            format!("{ko} ({detail})"),
-            format!("{en} ({detail})"),
-        )
+        Self::detailed(ErrorCode::Station, detail)
     }
 
     /// An export that failed, with the technical reason after the localised text.
     pub fn export(detail: String) -> Self {
-        let (ko, en) = (
-            message(ErrorCode::Export, Language::Ko),
-            message(ErrorCode::Export, Language::En),
-        );
-        Self::with_message(
-            ErrorCode::Export,
-            format!("{ko} ({detail})"),
-            format!("{en} ({detail})"),
-        )
+        Self::detailed(ErrorCode::Export, detail)
+    }
+
+    /// Teaching that failed or was refused, with the technical reason.
+    pub fn teaching(detail: String) -> Self {
+        Self::detailed(ErrorCode::Teaching, detail)
+    }
+
+    /// The code's localised text, then the technical reason in brackets.
+    fn detailed(code: ErrorCode, detail: String) -> Self {
+        let (ko, en) = (message(code, Language::Ko), message(code, Language::En));
+        Self::with_message(code, format!("{ko} ({detail})"), format!("{en} ({detail})"))
     }
 
     pub fn station_not_running() -> Self {
@@ -137,6 +136,11 @@ fn message(code: ErrorCode, lang: Language) -> String {
             "A running station's settings cannot change. Stop it first.",
         ),
         ErrorCode::Export => ("파일로 내보내지 못했습니다.", "The export could not be written."),
+        ErrorCode::Teaching => ("모델을 학습하지 못했습니다.", "The model could not be taught."),
+        ErrorCode::TeachingBusy => (
+            "이 스테이션의 모델을 이미 학습하고 있습니다.",
+            "This station's model is already being taught.",
+        ),
         ErrorCode::StationInactive => (
             "사용하지 않는 검사 스테이션입니다. 설정에서 사용으로 바꾸세요.",
             "This station is not in use. Switch it on in its settings.",

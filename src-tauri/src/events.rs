@@ -82,3 +82,25 @@ pub struct StationHealthChanged {
     pub station_id: i64,
     pub health: linesight_vision::pipeline::Health,
 }
+
+/// Training of a station's model moved on: `stage` is features, coreset,
+/// calibrating or defects; `done` of `total` in that stage.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+#[serde(rename_all = "camelCase")]
+pub struct TeachProgress {
+    #[specta(type = i32)]
+    pub station_id: i64,
+    pub stage: String,
+    pub done: u32,
+    pub total: u32,
+}
+
+/// Training of a station's model ended: the new bundle's name, or why not.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+#[serde(rename_all = "camelCase")]
+pub struct TeachFinished {
+    #[specta(type = i32)]
+    pub station_id: i64,
+    pub model: Option<String>,
+    pub error: Option<String>,
+}

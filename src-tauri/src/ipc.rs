@@ -37,6 +37,13 @@ pub fn builder() -> Builder<Wry> {
             commands::inspections::inspection_image,
             commands::inspections::inspection_thumbnail,
             commands::inspections::export_inspections,
+            commands::teach::teach_status,
+            commands::teach::collect_good_images,
+            commands::teach::import_good_image,
+            commands::teach::clear_teaching_set,
+            commands::teach::start_teaching,
+            commands::teach::cancel_teaching,
+            commands::teach::activate_model,
         ])
         .events(collect_events![
             events::SessionChanged,
@@ -44,7 +51,9 @@ pub fn builder() -> Builder<Wry> {
             events::StationVerdict,
             events::StationPreview,
             events::StationAlarm,
-            events::StationHealthChanged
+            events::StationHealthChanged,
+            events::TeachProgress,
+            events::TeachFinished
         ])
 }
 

@@ -11,6 +11,7 @@ mod paths;
 mod settings;
 mod state;
 mod station;
+mod teach;
 
 use tauri::Manager;
 
@@ -65,9 +66,13 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         shipped: models_dir(app),
         taught: dirs.root.join("models"),
     };
-    let stations = Stations::open(bundles, &state::images_dir(&dirs.root))?;
+    let teaching = std::sync::Arc::new(teach::Teaching::new(
+        dirs.root.join("teach"),
+        bundles.taught.clone(),
+    ));
+    let stations = Stations::open(bundles, teaching.clone(), &state::images_dir(&dirs.root))?;
     app.manage(AppState::new(
-        store, settings, machine, dirs.root, exports, stations,
+        store, settings, machine, dirs.root, exports, stations, teaching,
     ));
     Ok(())
 }

@@ -17,6 +17,7 @@ use crate::{
     error::{AppError, AppResult, ErrorCode},
     settings::Settings,
     station::Stations,
+    teach::Teaching,
 };
 
 pub fn images_dir(data_dir: &std::path::Path) -> PathBuf {
@@ -40,6 +41,7 @@ pub struct AppState {
     /// Where Excel exports are written: the user's Downloads folder.
     pub exports_dir: PathBuf,
     pub stations: Arc<Stations>,
+    pub teaching: Arc<Teaching>,
     session: Mutex<Option<Session>>,
 }
 
@@ -51,6 +53,7 @@ impl AppState {
         data_dir: PathBuf,
         exports_dir: PathBuf,
         stations: Stations,
+        teaching: Arc<Teaching>,
     ) -> Self {
         Self {
             store,
@@ -59,6 +62,7 @@ impl AppState {
             data_dir,
             exports_dir,
             stations: Arc::new(stations),
+            teaching,
             session: Mutex::new(None),
         }
     }

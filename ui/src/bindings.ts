@@ -64,6 +64,25 @@ export const commands = {
 	 *  Excel file in the exports folder; returns the file's path.
 	 */
 	exportInspections: (filter: InspectionFilter) => __TAURI_INVOKE<string>("export_inspections", { filter }),
+	teachStatus: (stationId: number) => __TAURI_INVOKE<TeachStatus>("teach_status", { stationId }),
+	/**  Keeps the next `count` parts the running station judges as good images (0 stops). */
+	collectGoodImages: (stationId: number, count: number) => __TAURI_INVOKE<null>("collect_good_images", { stationId, count }),
+	/**  One good image picked on this computer, sent as base64; `name` is only shown in messages. */
+	importGoodImage: (stationId: number, name: string, dataBase64: string) => __TAURI_INVOKE<null>("import_good_image", { stationId, name, dataBase64 }),
+	clearTeachingSet: (stationId: number) => __TAURI_INVOKE<null>("clear_teaching_set", { stationId }),
+	/**
+	 *  Teaches a new bundle from the station's set and its reviewed parts;
+	 *  progress and the result come as events.
+	 */
+	startTeaching: (stationId: number) => __TAURI_INVOKE<null>("start_teaching", { stationId }),
+	cancelTeaching: (stationId: number) => __TAURI_INVOKE<boolean>("cancel_teaching", { stationId }),
+	/**
+	 *  Makes `model` the station's model, keeping the one it replaces for a
+	 *  roll-back. The bundle is loaded first: one that does not load changes
+	 *  nothing. A running station restarts on the new model; should that fail,
+	 *  it goes back to the previous one.
+	 */
+	activateModel: (stationId: number, model: string) => __TAURI_INVOKE<null>("activate_model", { stationId, model }),
 };
 
 /** Events */
@@ -74,6 +93,8 @@ export const events = {
 	stationHealthChanged: makeEvent<StationHealthChanged, StationHealthChanged>("station-health-changed"),
 	stationPreview: makeEvent<StationPreview, StationPreview>("station-preview"),
 	stationVerdict: makeEvent<StationVerdict, StationVerdict>("station-verdict"),
+	teachFinished: makeEvent<TeachFinished, TeachFinished>("teach-finished"),
+	teachProgress: makeEvent<TeachProgress, TeachProgress>("teach-progress"),
 };
 
 /* Types */
@@ -164,6 +185,10 @@ export type ErrorCode =
 "station_running" | "station_inactive" | 
 /**  An export file could not be written; the message says why. */
 "export" | 
+/**  Teaching a model failed or was refused; the message says why. */
+"teaching" | 
+/**  The station's model is already being taught. */
+"teaching_busy" | 
 /**  A review that does not fit the verdict (false alarm on an OK part…). */
 "relabel_not_allowed" | "internal";
 
@@ -358,6 +383,8 @@ export type StationSettings = {
 	keepOkEvery: number,
 	/**  NG parts in a row that raise the stop-the-line alarm (0: never). */
 	stopAfterNg?: number,
+	/**  The model used before the last activation, for rolling back. */
+	previousModel?: string | null,
 };
 
 /**
@@ -385,6 +412,36 @@ export type StationView = {
 	health: Health | null,
 	/**  Today's parts, as judged. */
 	today: Counters,
+};
+
+/**  Training of a station's model ended: the new bundle's name, or why not. */
+export type TeachFinished = {
+	stationId: number,
+	model: string | null,
+	error: string | null,
+};
+
+/**
+ *  Training of a station's model moved on: `stage` is features, coreset,
+ *  calibrating or defects; `done` of `total` in that stage.
+ */
+export type TeachProgress = {
+	stationId: number,
+	stage: string,
+	done: number,
+	total: number,
+};
+
+/**  Where a station's teaching stands. */
+export type TeachStatus = {
+	goodImages: number,
+	/**  Bad parts the model passed, reviewed as escapes. */
+	escapeImages: number,
+	/**  Good images the live station will still keep. */
+	collecting: number,
+	training: boolean,
+	/**  Fewest good images a model can be taught from. */
+	minGoodImages: number,
 };
 
 /**  What makes a station inspect a frame. */

@@ -195,7 +195,7 @@ fn time_training(models: &Models, count: usize) -> anyhow::Result<f64> {
             roi: None,
         },
         blocks: DEFAULT_BLOCKS.to_vec(),
-        memory_cap: crate::train::DEFAULT_MEMORY_CAP as usize,
+        memory_cap: linesight_vision::train::DEFAULT_MEMORY_CAP,
         false_reject_rate: 0.01,
         version: "bench".into(),
         created_at: chrono::Utc::now().to_rfc3339(),

@@ -15,8 +15,7 @@ use linesight_vision::{
 
 use linesight_vision::models::Models;
 
-/// Bank size: inspection stays fast and AUROC stops improving past it on generated parts.
-pub const DEFAULT_MEMORY_CAP: u32 = 4096;
+const DEFAULT_MEMORY_CAP: u32 = linesight_vision::train::DEFAULT_MEMORY_CAP as u32;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -29,7 +28,7 @@ pub struct Args {
     #[arg(long, default_value_t = DEFAULT_MEMORY_CAP, value_parser = clap::value_parser!(u32).range(1..))]
     memory_cap: u32,
     /// Good-part false-reject rate the threshold is set for.
-    #[arg(long, default_value_t = 0.01, value_parser = parse_rate)]
+    #[arg(long, default_value_t = linesight_vision::train::DEFAULT_FALSE_REJECT_RATE, value_parser = parse_rate)]
     false_reject_rate: f64,
     /// Side the image (or ROI) is resized to before the backbone: larger sees finer detail, slower.
     #[arg(long, default_value_t = INPUT_SIZE, value_parser = parse_size)]

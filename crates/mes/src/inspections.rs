@@ -521,6 +521,23 @@ impl Store {
         .await
     }
 
+    /// A station's reviewed parts that kept their image, oldest first: false
+    /// alarms are good parts the model rejected, escapes bad parts it passed.
+    /// The next teaching of the station's model learns from both.
+    pub async fn reviewed_images(
+        &self,
+        station_id: StationId,
+    ) -> Result<Vec<(InspectionId, RelabelKind, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT id, relabel, image_path FROM inspections
+             WHERE station_id = ? AND relabel IS NOT NULL AND image_path IS NOT NULL
+             ORDER BY id",
+        )
+        .bind(station_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// A person's review of a record: a false alarm (for `ng` records), an
     /// escape (for `ok` records), or taking the review back. The verdict and
     /// the counters stay as the station decided. Nothing is written when
@@ -1176,6 +1193,53 @@ mod tests {
             Some(format!("2025-03-01/{st1}/27.png").as_str())
         );
         assert_eq!(invalid(store.recent_ng(st1, 0).await).0, Field::Limit);
+    }
+
+    #[tokio::test]
+    async fn reviewed_parts_with_kept_images_are_listed_for_teaching() {
+        let (_dir, store) = temp_store().await;
+        let boss = admin(&store).await;
+        let st = station(&store, &boss, "st1").await;
+        let other = station(&store, &boss, "st2").await;
+        let with_image = |station, secs, verdict, path: &str| NewInspection {
+            image_path: Some(path.into()),
+            ..part(station, t0() + Duration::seconds(secs), verdict)
+        };
+        let ng = store
+            .record_inspection(with_image(st, 0, Verdict::Ng, "d/ng.jpg"))
+            .await
+            .unwrap();
+        let ok = store
+            .record_inspection(with_image(st, 1, Verdict::Ok, "d/ok.jpg"))
+            .await
+            .unwrap();
+        let unseen = store
+            .record_inspection(part(st, t0() + Duration::seconds(2), Verdict::Ok))
+            .await
+            .unwrap();
+        let elsewhere = store
+            .record_inspection(with_image(other, 3, Verdict::Ng, "d/x.jpg"))
+            .await
+            .unwrap();
+        let _unreviewed = store
+            .record_inspection(with_image(st, 4, Verdict::Ng, "d/y.jpg"))
+            .await
+            .unwrap();
+        for (id, r) in [
+            (ok, Relabel::Escape),
+            (ng, Relabel::FalseAlarm),
+            (unseen, Relabel::Escape),
+            (elsewhere, Relabel::FalseAlarm),
+        ] {
+            store.relabel_inspection(id, r, &boss, "pc1").await.unwrap();
+        }
+        assert_eq!(
+            store.reviewed_images(st).await.unwrap(),
+            vec![
+                (ng, RelabelKind::FalseAlarm, "d/ng.jpg".to_string()),
+                (ok, RelabelKind::Escape, "d/ok.jpg".to_string()),
+            ]
+        );
     }
 
     #[tokio::test]

@@ -21,6 +21,12 @@ use crate::{
     preprocess::{ImageError, load_rgb},
 };
 
+/// Bank size: inspection stays fast and AUROC stops improving past it on generated parts.
+pub const DEFAULT_MEMORY_CAP: usize = 4096;
+
+/// Good-part false-reject rate the threshold is set for when nobody says.
+pub const DEFAULT_FALSE_REJECT_RATE: f64 = 0.01;
+
 #[derive(Debug, Clone)]
 pub struct TrainConfig {
     pub input: InputTransform,

@@ -6,3 +6,4 @@ pub mod auth;
 pub mod inspections;
 pub mod settings;
 pub mod stations;
+pub mod teach;

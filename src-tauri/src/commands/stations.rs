@@ -21,7 +21,7 @@ use crate::{
 /// Who may run a station: everyone but viewers.
 pub(crate) const RUNS_STATIONS: [Role; 3] = [Role::Admin, Role::Manager, Role::Operator];
 /// Who may set stations up: the office, not the floor.
-const CONFIGURES_STATIONS: [Role; 2] = [Role::Admin, Role::Manager];
+pub(crate) const CONFIGURES_STATIONS: [Role; 2] = [Role::Admin, Role::Manager];
 
 /// A station as the monitor shows it.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
@@ -39,7 +39,7 @@ pub struct StationView {
     pub today: Counters,
 }
 
-fn settings_of(config_json: &str) -> AppResult<StationSettings> {
+pub(crate) fn settings_of(config_json: &str) -> AppResult<StationSettings> {
     serde_json::from_str(config_json).map_err(|e| {
         tracing::error!("station settings: {e}");
         AppError::new(ErrorCode::InvalidInput)

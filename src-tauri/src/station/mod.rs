@@ -31,7 +31,10 @@ use linesight_vision::{
 use tauri::AppHandle;
 use tauri_specta::Event;
 
-use crate::events::{StationHealthChanged, StationPreview, StationVerdict};
+use crate::{
+    events::{StationHealthChanged, StationPreview, StationVerdict},
+    teach::Teaching,
+};
 
 pub mod bundles;
 pub mod settings;
@@ -59,6 +62,7 @@ struct MesRecorder {
     keep_ok_every: u32,
     ok_seen: u32,
     ng_streak: NgStreak,
+    teaching: Arc<Teaching>,
     app: AppHandle,
 }
 
@@ -97,6 +101,10 @@ impl Recorder for MesRecorder {
             frame: v.frame_seq,
         };
         let ins = &v.inspection;
+        let name = format!("{}-{}", key.captured_ms, key.frame);
+        if let Err(e) = self.teaching.offer(self.station_id, &v.image, &name) {
+            tracing::error!("station {}: teaching image not kept: {e}", self.station_id);
+        }
         let saved = match ins.verdict {
             Verdict::Ng => {
                 let (w, h) = v.image.dimensions();
@@ -165,6 +173,7 @@ impl Recorder for MesRecorder {
 /// The stations running on this machine.
 pub struct Stations {
     pub bundles: Bundles,
+    teaching: Arc<Teaching>,
     /// Loaded when the first station starts: the MES alone never pays for it.
     models: OnceLock<Option<Models>>,
     archive: Arc<Mutex<Archive>>,
@@ -177,13 +186,47 @@ const PREVIEW_FPS: f64 = 10.0;
 const PREVIEW_WIDTH: u32 = 480;
 
 impl Stations {
-    pub fn open(bundles: Bundles, images_dir: &Path) -> Result<Self, Box<dyn std::error::Error>> {
+    pub fn open(
+        bundles: Bundles,
+        teaching: Arc<Teaching>,
+        images_dir: &Path,
+    ) -> Result<Self, Box<dyn std::error::Error>> {
         Ok(Self {
             bundles,
+            teaching,
             models: OnceLock::new(),
             archive: Arc::new(Mutex::new(Archive::open(images_dir, ARCHIVE_QUOTA)?)),
             running: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The backbone, loaded the first time anyone needs it. Without it the
+    /// app still runs its MES; stations and teaching say why they cannot.
+    pub fn models(&self) -> Result<&Models, StationError> {
+        self.models
+            .get_or_init(|| {
+                self.bundles.shipped.as_deref().and_then(|d| {
+                    Models::load(d)
+                        .inspect_err(|e| tracing::error!("inspection models unavailable: {e}"))
+                        .ok()
+                })
+            })
+            .as_ref()
+            .ok_or_else(|| StationError::Start("no inspection models are installed".into()))
+    }
+
+    /// An inspector for the bundle called `name`, or why not.
+    pub fn inspector(&self, name: &str) -> Result<Inspector, StationError> {
+        let bundle = self.bundles.find(name).ok_or_else(|| StationError::Model {
+            name: name.into(),
+            reason: "not installed".into(),
+        })?;
+        self.models()?
+            .inspector(&bundle)
+            .map_err(|e| StationError::Model {
+                name: name.into(),
+                reason: e.to_string(),
+            })
     }
 
     pub fn is_running(&self, id: i64) -> bool {
@@ -214,29 +257,7 @@ impl Stations {
         settings
             .check()
             .map_err(|e| StationError::Settings(e.to_string()))?;
-        // Without models the app still runs its MES; stations say why they cannot start.
-        let models = self
-            .models
-            .get_or_init(|| {
-                self.bundles.shipped.as_deref().and_then(|d| {
-                    Models::load(d)
-                        .inspect_err(|e| tracing::error!("inspection models unavailable: {e}"))
-                        .ok()
-                })
-            })
-            .as_ref()
-            .ok_or_else(|| StationError::Start("no inspection models are installed".into()))?;
-        let bundle = self
-            .bundles
-            .find(&settings.model)
-            .ok_or_else(|| StationError::Model {
-                name: settings.model.clone(),
-                reason: "not installed".into(),
-            })?;
-        let inspector = Arc::new(models.inspector(&bundle).map_err(|e| StationError::Model {
-            name: settings.model.clone(),
-            reason: e.to_string(),
-        })?);
+        let inspector = Arc::new(self.inspector(&settings.model)?);
         let open = open_source(&settings.source)?;
         let recorder = MesRecorder {
             store: store.clone(),
@@ -247,6 +268,7 @@ impl Stations {
             keep_ok_every: settings.keep_ok_every,
             ok_seen: 0,
             ng_streak: NgStreak::new(settings.stop_after_ng),
+            teaching: self.teaching.clone(),
             app: app.clone(),
         };
         let app2 = app.clone();

@@ -54,6 +54,9 @@ pub struct StationSettings {
     /// NG parts in a row that raise the stop-the-line alarm (0: never).
     #[serde(default = "default_stop_after_ng")]
     pub stop_after_ng: u32,
+    /// The model used before the last activation, for rolling back.
+    #[serde(default)]
+    pub previous_model: Option<String>,
 }
 
 fn default_stop_after_ng() -> u32 {
@@ -76,6 +79,7 @@ impl StationSettings {
             persist_frames: 1,
             keep_ok_every: 10,
             stop_after_ng: default_stop_after_ng(),
+            previous_model: None,
         }
     }
 
@@ -96,7 +100,8 @@ impl StationSettings {
             in_range(Setting::Height, *height as i64, 16, 8192)?;
             in_range(Setting::Fps, *fps as i64, 1, 240)?;
         }
-        if !is_bundle_name(&self.model) {
+        let previous_ok = self.previous_model.as_deref().is_none_or(is_bundle_name);
+        if !is_bundle_name(&self.model) || !previous_ok {
             return Err(Invalid::Format(Setting::Model));
         }
         let frame = self.source.frame_size();

@@ -144,7 +144,9 @@ function StationDialog({
   const save = async (v: FormValues) => {
     setBusy(true);
     try {
-      const form = { name: v.name, active: v.active, settings: toSettings(v) };
+      // Fields not on screen (a hidden camera section, the roll-back model) keep their values.
+      const all = { ...initial, ...v };
+      const form = { name: all.name, active: all.active, settings: toSettings(all) };
       const saved = editing === "new" ? await commands.createStation(form) : await commands.updateStation(editing.id, form);
       notify.success(t("common.saved"));
       onSaved(saved);

@@ -11,6 +11,7 @@ const demo: StationSettings = {
   persistFrames: 1,
   keepOkEvery: 10,
   stopAfterNg: 3,
+  previousModel: null,
 };
 
 const camera: StationSettings = {
@@ -22,6 +23,7 @@ const camera: StationSettings = {
   persistFrames: 30,
   keepOkEvery: 0,
   stopAfterNg: 0,
+  previousModel: "demo-washer",
 };
 
 describe("station form values", () => {

@@ -30,6 +30,8 @@ export interface FormValues {
   persistFrames: number;
   keepOkEvery: number;
   stopAfterNg: number;
+  /** Kept as it is: set by activating a model, not by this form. */
+  previousModel: string | null;
 }
 
 /** What a new station starts from: the demo line's settings. */
@@ -51,6 +53,7 @@ const NEW: Omit<FormValues, "name" | "active"> = {
   persistFrames: 1,
   keepOkEvery: 10,
   stopAfterNg: 3,
+  previousModel: null,
 };
 
 export function fromSettings(name: string, active: boolean, s: StationSettings | null): FormValues {
@@ -77,6 +80,7 @@ export function fromSettings(name: string, active: boolean, s: StationSettings |
     persistFrames: s.persistFrames,
     keepOkEvery: s.keepOkEvery,
     stopAfterNg: s.stopAfterNg ?? NEW.stopAfterNg,
+    previousModel: s.previousModel ?? null,
   };
 }
 
@@ -104,5 +108,6 @@ export function toSettings(v: FormValues): StationSettings {
     persistFrames: v.persistFrames,
     keepOkEvery: v.keepOkEvery,
     stopAfterNg: v.stopAfterNg,
+    previousModel: v.previousModel,
   };
 }

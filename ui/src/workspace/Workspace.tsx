@@ -24,6 +24,7 @@ import NotBuilt from "../screens/NotBuilt";
 import InspectionHistory from "../screens/InspectionHistory";
 import InspectionMonitor from "../screens/InspectionMonitor";
 import SettingsScreen from "../screens/SettingsScreen";
+import ModelsScreen from "../screens/ModelsScreen";
 import StationsScreen from "../screens/StationsScreen";
 import DraggableTabs from "./DraggableTabs";
 import { tabsReducer } from "./tabs";
@@ -45,6 +46,8 @@ function Screen({ screen, session, info }: { screen: ScreenKey; session: Session
       return <InspectionMonitor session={session} />;
     case "stations":
       return <StationsScreen session={session} />;
+    case "models":
+      return <ModelsScreen session={session} />;
     case "defectLog":
       return <InspectionHistory session={session} />;
     case "machineSettings":
