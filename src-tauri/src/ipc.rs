@@ -26,6 +26,7 @@ pub fn builder() -> Builder<Wry> {
             commands::stations::update_station,
             commands::stations::list_models,
             commands::stations::camera_formats,
+            commands::stations::list_recordings,
             commands::stations::start_station,
             commands::stations::stop_station,
             commands::stations::inspect_now,

@@ -70,7 +70,12 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         dirs.root.join("teach"),
         bundles.taught.clone(),
     ));
-    let stations = Stations::open(bundles, teaching.clone(), &state::images_dir(&dirs.root))?;
+    let stations = Stations::open(
+        bundles,
+        teaching.clone(),
+        &state::images_dir(&dirs.root),
+        dirs.root.join("recordings"),
+    )?;
     app.manage(AppState::new(
         store, settings, machine, dirs.root, exports, stations, teaching,
     ));

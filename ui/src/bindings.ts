@@ -35,6 +35,7 @@ export const commands = {
 	listModels: () => __TAURI_INVOKE<ModelInfo[]>("list_models"),
 	/**  The formats, sizes and frame rates a camera offers. */
 	cameraFormats: (device: string) => __TAURI_INVOKE<CameraFormat[]>("camera_formats", { device }),
+	listRecordings: () => __TAURI_INVOKE<Recordings>("list_recordings"),
 	startStation: (id: number) => __TAURI_INVOKE<null>("start_station", { id }),
 	stopStation: (id: number) => __TAURI_INVOKE<null>("stop_station", { id }),
 	/**  The operator's inspect button, for stations on the manual trigger. */
@@ -294,6 +295,12 @@ export type NewAdmin = {
 	password: string,
 };
 
+/**  The recorded MJPEG streams a station can replay, and the folder to put them in. */
+export type Recordings = {
+	folder: string,
+	files: string[],
+};
+
 /**  What a reviewer does to a record. */
 export type Relabel = 
 /**  Only for an `ng` record. */
@@ -333,7 +340,12 @@ export type SourceSettings =
 /**  The demo line's generated conveyor. */
 { kind: "demo" } | 
 /**  A V4L2 camera: `/dev/videoN` and the format to ask it for. */
-{ kind: "camera"; device: string; fourcc: string; width: number; height: number; fps: number };
+{ kind: "camera"; device: string; fourcc: string; width: number; height: number; fps: number } | 
+/**
+ *  A recorded MJPEG stream in the data dir's `recordings/` folder, by
+ *  file name, replayed in a loop at `fps`.
+ */
+{ kind: "recording"; file: string; fps: number };
 
 /**
  *  Something the operator must see: a full image archive, a verdict not

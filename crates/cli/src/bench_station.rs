@@ -19,6 +19,7 @@ use linesight_mes::{
 use linesight_vision::{
     inspector::Verdict,
     pipeline::{OpenSource, PartVerdict, Recorder, Station, StationConfig},
+    mjpeg_file::MjpegFileSource,
     source::{FolderSource, FrameSource},
     trigger::TriggerMode,
 };
@@ -36,6 +37,9 @@ pub struct Args {
     /// Also replay this image folder at `--fps`, inspecting continuously.
     #[arg(long)]
     folder: Option<PathBuf>,
+    /// Also replay this recorded MJPEG stream at `--fps`, inspecting continuously.
+    #[arg(long)]
+    mjpeg: Option<PathBuf>,
     #[arg(long, default_value_t = 30.0)]
     fps: f64,
 }
@@ -110,6 +114,15 @@ pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
         runs.push((
             format!("image folder, {fps} fps, continuous"),
             Box::new(move || Ok(Box::new(FolderSource::open(&folder, fps, true)?) as Box<dyn FrameSource>)),
+            TriggerMode::Continuous,
+            None,
+        ));
+    }
+    if let Some(file) = args.mjpeg.clone() {
+        let fps = args.fps;
+        runs.push((
+            format!("recorded MJPEG, {fps} fps, continuous"),
+            Box::new(move || Ok(Box::new(MjpegFileSource::open(&file, fps, true)?) as Box<dyn FrameSource>)),
             TriggerMode::Continuous,
             None,
         ));

@@ -13,6 +13,7 @@ pub mod cpu_net;
 pub mod dataset;
 pub mod heatmap;
 pub mod inspector;
+pub mod mjpeg_file;
 pub mod models;
 pub mod patchcore;
 pub mod pipeline;

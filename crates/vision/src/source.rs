@@ -1,6 +1,7 @@
 //! Where a station's frames come from, behind one trait: V4L2 cameras
-//! (`camera.rs`), an image folder replayed at a set rate, and the demo line's
-//! synthetic conveyor (in the `linesight-datagen` crate, which renders parts).
+//! (`camera.rs`), an image folder replayed at a set rate, a recorded MJPEG
+//! stream (`mjpeg_file.rs`), and the demo line's synthetic conveyor (in the
+//! `linesight-datagen` crate, which renders parts).
 
 use std::{
     path::{Path, PathBuf},

@@ -155,6 +155,40 @@ pub fn list_models(state: State<'_, AppState>) -> AppResult<Vec<ModelInfo>> {
     Ok(state.stations.bundles.list())
 }
 
+/// The recorded MJPEG streams a station can replay, and the folder to put them in.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Recordings {
+    pub folder: String,
+    pub files: Vec<String>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_recordings(state: State<'_, AppState>) -> AppResult<Recordings> {
+    state.require_session()?;
+    let folder = state.stations.recordings.clone();
+    let files = tokio::task::spawn_blocking({
+        let folder = folder.clone();
+        move || {
+            let mut files: Vec<String> = std::fs::read_dir(&folder)
+                .into_iter()
+                .flatten()
+                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .filter(|n| crate::station::settings::is_recording_name(n))
+                .collect();
+            files.sort();
+            files
+        }
+    })
+    .await
+    .map_err(|_| AppError::new(ErrorCode::Internal))?;
+    Ok(Recordings {
+        folder: folder.display().to_string(),
+        files,
+    })
+}
+
 /// The formats, sizes and frame rates a camera offers.
 #[tauri::command]
 #[specta::specta]

@@ -5,7 +5,7 @@
 use std::{
     collections::HashMap,
     io::Cursor,
-    path::Path,
+    path::{Path, PathBuf},
     sync::{Arc, Mutex, OnceLock},
 };
 
@@ -23,6 +23,7 @@ use linesight_vision::{
     convert::PixelFormat,
     heatmap::overlay,
     inspector::{Inspector, Verdict},
+    mjpeg_file::MjpegFileSource,
     models::Models,
     pipeline::{Health, OpenSource, PartVerdict, Recorder, Station, StationConfig, StationEvent},
     source::FrameSource,
@@ -173,6 +174,8 @@ impl Recorder for MesRecorder {
 /// The stations running on this machine.
 pub struct Stations {
     pub bundles: Bundles,
+    /// Recorded MJPEG streams a station can replay.
+    pub recordings: PathBuf,
     teaching: Arc<Teaching>,
     /// Loaded when the first station starts: the MES alone never pays for it.
     models: OnceLock<Option<Models>>,
@@ -190,9 +193,11 @@ impl Stations {
         bundles: Bundles,
         teaching: Arc<Teaching>,
         images_dir: &Path,
+        recordings: PathBuf,
     ) -> Result<Self, Box<dyn std::error::Error>> {
         Ok(Self {
             bundles,
+            recordings,
             teaching,
             models: OnceLock::new(),
             archive: Arc::new(Mutex::new(Archive::open(images_dir, ARCHIVE_QUOTA)?)),
@@ -258,7 +263,7 @@ impl Stations {
             .check()
             .map_err(|e| StationError::Settings(e.to_string()))?;
         let inspector = Arc::new(self.inspector(&settings.model)?);
-        let open = open_source(&settings.source)?;
+        let open = open_source(&settings.source, &self.recordings)?;
         let recorder = MesRecorder {
             store: store.clone(),
             runtime: tauri::async_runtime::handle().inner().clone(),
@@ -327,8 +332,18 @@ impl Stations {
     }
 }
 
-fn open_source(source: &SourceSettings) -> Result<OpenSource, StationError> {
+fn open_source(source: &SourceSettings, recordings: &Path) -> Result<OpenSource, StationError> {
     Ok(match source.clone() {
+        SourceSettings::Recording { file, fps } => {
+            // Only ever a plain file name inside the recordings folder.
+            if !settings::is_recording_name(&file) {
+                return Err(StationError::Settings(format!("recording {file:?}")));
+            }
+            let path = recordings.join(file);
+            Box::new(move || {
+                MjpegFileSource::open(&path, fps as f64, true).map(|s| Box::new(s) as Box<dyn FrameSource>)
+            })
+        }
         SourceSettings::Demo => {
             Box::new(|| Ok(Box::new(Conveyor::new(ConveyorSpec::demo())) as Box<dyn FrameSource>))
         }

@@ -20,19 +20,36 @@ pub enum SourceSettings {
         height: u32,
         fps: u32,
     },
+    /// A recorded MJPEG stream in the data dir's `recordings/` folder, by
+    /// file name, replayed in a loop at `fps`.
+    Recording { file: String, fps: u32 },
 }
 
 impl SourceSettings {
-    /// Width and height of the frames this source delivers.
-    pub fn frame_size(&self) -> (u32, u32) {
+    /// Width and height of the frames this source delivers, when known
+    /// without opening it.
+    pub fn frame_size(&self) -> Option<(u32, u32)> {
         match self {
             SourceSettings::Demo => {
                 let spec = ConveyorSpec::demo();
-                (spec.frame_width, spec.frame_height)
+                Some((spec.frame_width, spec.frame_height))
             }
-            SourceSettings::Camera { width, height, .. } => (*width, *height),
+            SourceSettings::Camera { width, height, .. } => Some((*width, *height)),
+            SourceSettings::Recording { .. } => None,
         }
     }
+}
+
+/// A recording is named by a plain `.mjpeg` or `.mjpg` file name: never a path.
+pub fn is_recording_name(name: &str) -> bool {
+    let plain = !name.is_empty()
+        && name.len() <= 128
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ' '));
+    let lower = name.to_ascii_lowercase();
+    plain && (lower.ends_with(".mjpeg") || lower.ends_with(".mjpg"))
 }
 
 /// A station's settings.
@@ -100,6 +117,12 @@ impl StationSettings {
             in_range(Setting::Height, *height as i64, 16, 8192)?;
             in_range(Setting::Fps, *fps as i64, 1, 240)?;
         }
+        if let SourceSettings::Recording { file, fps } = &self.source {
+            if !is_recording_name(file) {
+                return Err(Invalid::Format(Setting::Recording));
+            }
+            in_range(Setting::Fps, *fps as i64, 1, 240)?;
+        }
         let previous_ok = self.previous_model.as_deref().is_none_or(is_bundle_name);
         if !is_bundle_name(&self.model) || !previous_ok {
             return Err(Invalid::Format(Setting::Model));
@@ -151,9 +174,17 @@ fn in_range(setting: Setting, value: i64, min: i64, max: i64) -> Result<(), Inva
 fn check_roi(
     setting: Setting,
     [x, y, w, h]: [u32; 4],
-    (fw, fh): (u32, u32),
+    frame: Option<(u32, u32)>,
     min: u32,
 ) -> Result<(), Invalid> {
+    let Some((fw, fh)) = frame else {
+        // A recording's frame size is known only once it plays.
+        return if w >= min && h >= min {
+            Ok(())
+        } else {
+            Err(Invalid::Range(setting, min as i64, 8192))
+        };
+    };
     let inside = w >= min
         && h >= min
         && x.checked_add(w).is_some_and(|r| r <= fw)
@@ -169,6 +200,7 @@ fn check_roi(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Setting {
     Device,
+    Recording,
     PixelFormat,
     Width,
     Height,
@@ -188,6 +220,7 @@ impl Setting {
     pub fn name(self) -> (&'static str, &'static str) {
         match self {
             Setting::Device => ("카메라 장치", "Camera device"),
+            Setting::Recording => ("녹화 파일", "Recording"),
             Setting::PixelFormat => ("픽셀 형식", "Pixel format"),
             Setting::Width => ("영상 너비", "Frame width"),
             Setting::Height => ("영상 높이", "Frame height"),
@@ -348,6 +381,26 @@ mod tests {
             let mut s = camera();
             break_it(&mut s);
             assert_eq!(s.check(), Err(expected), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn a_recording_is_a_plain_mjpeg_file_name_and_its_region_fits_once_it_plays() {
+        let s = StationSettings {
+            source: SourceSettings::Recording {
+                file: "라인 1 2026-11-30.mjpeg".into(),
+                fps: 15,
+            },
+            roi: Some([2000, 2000, 300, 300]),
+            ..StationSettings::demo()
+        };
+        let s = StationSettings {
+            trigger: TriggerMode::Continuous,
+            ..s
+        };
+        assert_eq!(s.check(), Ok(()));
+        for bad in ["", ".hidden.mjpeg", "a/b.mjpeg", "c:\\x.mjpeg", "x.mjpeg.exe"] {
+            assert!(!is_recording_name(bad), "{bad}");
         }
     }
 

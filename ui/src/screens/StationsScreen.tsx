@@ -25,17 +25,18 @@ import {
   type CameraDevice,
   type CameraFormat,
   type ModelInfo,
+  type Recordings,
   type Session,
   type StationSettings,
   type StationView,
 } from "../bindings";
 import { useNotify } from "../notify";
-import { type FormValues, fromSettings, toSettings, DEMO_FRAME, CAPTURABLE } from "./stationForm";
+import { type FormValues, fromSettings, toSettings, frameOf, CAPTURABLE } from "./stationForm";
 
 /** Draws the frame with its inspection and part-detection regions to scale. */
 function RegionSketch({ values }: { values: FormValues }) {
   const { t } = useTranslation();
-  const [fw, fh] = values.sourceKind === "demo" ? DEMO_FRAME : [values.width || 1, values.height || 1];
+  const [fw, fh] = frameOf(values);
   // A field being typed in may be empty for a moment.
   const rect = (region: (number | null)[], color: string, label: string) => {
     const r = [0, 1, 2, 3].map((i) => region[i] ?? 0) as [number, number, number, number];
@@ -92,6 +93,7 @@ function StationDialog({
   const [cameras, setCameras] = useState<CameraDevice[]>([]);
   const [formats, setFormats] = useState<{ device: string; list: CameraFormat[] } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [recordings, setRecordings] = useState<Recordings | null>(null);
   const initial = fromSettings(
     editing === "new" ? "" : editing.name,
     editing === "new" ? true : editing.active,
@@ -111,6 +113,7 @@ function StationDialog({
   useEffect(() => {
     let cancelled = false;
     commands.cameras().then((found) => !cancelled && setCameras(found), notify.error);
+    commands.listRecordings().then((found) => !cancelled && setRecordings(found), notify.error);
     return () => {
       cancelled = true;
     };
@@ -157,7 +160,7 @@ function StationDialog({
     }
   };
 
-  const frame: [number, number] = values.sourceKind === "camera" ? [values.width || 0, values.height || 0] : DEMO_FRAME;
+  const frame = frameOf(values);
   return (
     <Modal
       open
@@ -187,9 +190,29 @@ function StationDialog({
                 options={[
                   { value: "demo", label: t("stations.sourceDemo") },
                   { value: "camera", label: t("stations.sourceCamera") },
+                  { value: "recording", label: t("stations.sourceRecording") },
                 ]}
               />
             </Form.Item>
+            {values.sourceKind === "recording" && (
+              <Space align="start" wrap>
+                <Form.Item
+                  name="recording"
+                  label={t("stations.recording")}
+                  rules={[{ required: true }]}
+                  extra={recordings && t("stations.recordingHelp", { folder: recordings.folder })}
+                >
+                  <Select
+                    style={{ width: 320 }}
+                    notFoundContent={t("stations.noRecordings")}
+                    options={(recordings?.files ?? []).map((f) => ({ value: f, label: f }))}
+                  />
+                </Form.Item>
+                <Form.Item name="fps" label={t("stations.fps")}>
+                  <InputNumber min={1} max={240} />
+                </Form.Item>
+              </Space>
+            )}
             {values.sourceKind === "camera" && (
               <>
                 <Form.Item label={t("stations.device")} required>
@@ -296,7 +319,14 @@ function StationDialog({
 
 function sourceText(s: StationSettings, t: (k: string) => string): string {
   const src = s.source;
-  return src.kind === "demo" ? t("stations.sourceDemo") : `${src.device} · ${src.fourcc} ${src.width}×${src.height} @${src.fps}`;
+  switch (src.kind) {
+    case "demo":
+      return t("stations.sourceDemo");
+    case "recording":
+      return `${t("stations.sourceRecording")} · ${src.file} @${src.fps}`;
+    case "camera":
+      return `${src.device} · ${src.fourcc} ${src.width}×${src.height} @${src.fps}`;
+  }
 }
 
 /** The stations of this install: their settings, added and changed here. */

@@ -28,7 +28,8 @@ const camera: StationSettings = {
 
 describe("station form values", () => {
   it("give back the settings they were made from", () => {
-    for (const s of [demo, camera, { ...demo, trigger: { mode: "manual" } } as StationSettings]) {
+    const recording: StationSettings = { ...demo, source: { kind: "recording", file: "line 1.mjpeg", fps: 15 } };
+    for (const s of [demo, camera, recording, { ...demo, trigger: { mode: "manual" } } as StationSettings]) {
       expect(toSettings(fromSettings("line 1", true, s))).toEqual(s);
     }
   });

@@ -13,7 +13,9 @@ export const CAPTURABLE = ["MJPG", "YUYV", "RGB3", "BGR3", "GREY"];
 export interface FormValues {
   name: string;
   active: boolean;
-  sourceKind: "demo" | "camera";
+  sourceKind: StationSettings["source"]["kind"];
+  /** A recorded MJPEG file in the data dir's recordings folder. */
+  recording: string;
   device: string;
   fourcc: string;
   width: number;
@@ -37,6 +39,7 @@ export interface FormValues {
 /** What a new station starts from: the demo line's settings. */
 const NEW: Omit<FormValues, "name" | "active"> = {
   sourceKind: "demo",
+  recording: "",
   device: "/dev/video0",
   fourcc: "MJPG",
   width: 1280,
@@ -64,11 +67,12 @@ export function fromSettings(name: string, active: boolean, s: StationSettings |
     name,
     active,
     sourceKind: src.kind,
+    recording: src.kind === "recording" ? src.file : NEW.recording,
     device: src.kind === "camera" ? src.device : NEW.device,
     fourcc: src.kind === "camera" ? src.fourcc : NEW.fourcc,
     width: src.kind === "camera" ? src.width : NEW.width,
     height: src.kind === "camera" ? src.height : NEW.height,
-    fps: src.kind === "camera" ? src.fps : NEW.fps,
+    fps: src.kind === "demo" ? NEW.fps : src.fps,
     model: s.model,
     wholeFrame: s.roi === null,
     roi: s.roi ?? NEW.roi,
@@ -95,12 +99,35 @@ function trigger(v: FormValues): TriggerMode {
   }
 }
 
+function source(v: FormValues): StationSettings["source"] {
+  switch (v.sourceKind) {
+    case "demo":
+      return { kind: "demo" };
+    case "recording":
+      return { kind: "recording", file: v.recording, fps: v.fps };
+    case "camera":
+      return { kind: "camera", device: v.device, fourcc: v.fourcc, width: v.width, height: v.height, fps: v.fps };
+  }
+}
+
+/** The frame the regions are drawn in: a recording's size is known only once it plays. */
+export function frameOf(v: FormValues): [number, number] {
+  switch (v.sourceKind) {
+    case "demo":
+      return DEMO_FRAME;
+    case "camera":
+      return [v.width || 1, v.height || 1];
+    case "recording": {
+      const right = Math.max(v.roi[0] + v.roi[2], v.triggerRoi[0] + v.triggerRoi[2], DEMO_FRAME[0]);
+      const bottom = Math.max(v.roi[1] + v.roi[3], v.triggerRoi[1] + v.triggerRoi[3], DEMO_FRAME[1]);
+      return [right, bottom];
+    }
+  }
+}
+
 export function toSettings(v: FormValues): StationSettings {
   return {
-    source:
-      v.sourceKind === "demo"
-        ? { kind: "demo" }
-        : { kind: "camera", device: v.device, fourcc: v.fourcc, width: v.width, height: v.height, fps: v.fps },
+    source: source(v),
     model: v.model,
     roi: v.wholeFrame ? null : v.roi,
     trigger: trigger(v),
