@@ -1,4 +1,5 @@
-//! Per-machine settings (language, station name, camera device), kept with
+//! Per-machine settings (the language; stations and their cameras are MES
+//! records, set up on the stations screen), kept with
 //! tauri-plugin-store in `settings.json` in the data dir. Business data
 //! never goes here: it lives in SQLite.
 
@@ -29,10 +30,6 @@ pub enum Language {
 #[serde(rename_all = "camelCase")]
 pub struct MachineSettings {
     pub language: Language,
-    /// How this machine is named on the floor, e.g. "조립 1라인 검사대".
-    pub station_name: String,
-    /// V4L2 device node of the station camera, e.g. `/dev/video0`.
-    pub camera_device: Option<String>,
 }
 
 const KEY: &str = "machine";
@@ -98,11 +95,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn missing_fields_take_defaults() {
-        let s = from_stored(&serde_json::json!({ "stationName": "검사 1" }));
-        assert_eq!(s.language, Language::Ko);
-        assert_eq!(s.station_name, "검사 1");
-        assert_eq!(s.camera_device, None);
+    fn missing_fields_take_defaults_and_retired_ones_are_ignored() {
+        // Written by an older version, which kept a station and camera per machine.
+        let s = from_stored(&serde_json::json!({ "stationName": "검사 1", "cameraDevice": "/dev/video0" }));
+        assert_eq!(s, MachineSettings::default());
         assert_eq!(
             from_stored(&serde_json::json!({ "language": "en" })).language,
             Language::En

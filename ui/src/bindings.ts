@@ -22,10 +22,6 @@ export const commands = {
 	getSettings: () => __TAURI_INVOKE<MachineSettings>("get_settings"),
 	/**  Anyone at the machine may switch the language, signed in or not. */
 	setLanguage: (language: Language) => __TAURI_INVOKE<MachineSettings>("set_language", { language }),
-	/**  Station name and camera: administrators only. */
-	saveStationSettings: (stationName: string, cameraDevice: string | null) => __TAURI_INVOKE<MachineSettings>("save_station_settings", { stationName, cameraDevice }),
-	/**  The cameras present now, for the settings screen's picker. */
-	cameras: () => __TAURI_INVOKE<CameraDevice[]>("cameras"),
 	/**  Every station of this install, with today's counters. */
 	listStations: () => __TAURI_INVOKE<StationView[]>("list_stations"),
 	createStation: (form: StationForm) => __TAURI_INVOKE<StationView>("create_station", { form }),
@@ -33,6 +29,8 @@ export const commands = {
 	updateStation: (id: number, form: StationForm) => __TAURI_INVOKE<StationView>("update_station", { id, form }),
 	/**  The model bundles installed on this machine, shipped and taught. */
 	listModels: () => __TAURI_INVOKE<ModelInfo[]>("list_models"),
+	/**  The cameras present now, for the settings form's picker. */
+	cameras: () => __TAURI_INVOKE<CameraDevice[]>("cameras"),
 	/**  The formats, sizes and frame rates a camera offers. */
 	cameraFormats: (device: string) => __TAURI_INVOKE<CameraFormat[]>("camera_formats", { device }),
 	listRecordings: () => __TAURI_INVOKE<Recordings>("list_recordings"),
@@ -258,10 +256,6 @@ export type Language = "ko" | "en";
 
 export type MachineSettings = {
 	language: Language,
-	/**  How this machine is named on the floor, e.g. "조립 1라인 검사대". */
-	stationName: string,
-	/**  V4L2 device node of the station camera, e.g. `/dev/video0`. */
-	cameraDevice: string | null,
 };
 
 /**  A bundle as the settings and models screens list it. */

@@ -5,7 +5,7 @@ use linesight_mes::{
     inspections::{Counters, InspectionRow, NewStation, Station, StationUpdate},
 };
 use linesight_vision::{
-    camera::{self, CameraFormat},
+    camera::{self, CameraDevice, CameraFormat},
     pipeline::Health,
 };
 use serde::{Deserialize, Serialize};
@@ -187,6 +187,17 @@ pub async fn list_recordings(state: State<'_, AppState>) -> AppResult<Recordings
         folder: folder.display().to_string(),
         files,
     })
+}
+
+/// The cameras present now, for the settings form's picker.
+#[tauri::command]
+#[specta::specta]
+pub async fn cameras(state: State<'_, AppState>) -> AppResult<Vec<CameraDevice>> {
+    state.require_role(&CONFIGURES_STATIONS)?;
+    // Opening device nodes can block; keep it off the async workers.
+    Ok(tokio::task::spawn_blocking(camera::list_cameras)
+        .await
+        .unwrap_or_default())
 }
 
 /// The formats, sizes and frame rates a camera offers.

@@ -51,7 +51,7 @@ test("first run: set up the administrator, sign in, work in tabs, switch languag
     await app.find("not-built-partners");
     await app.click("menu-group-system");
     await app.click("menu-machineSettings");
-    await app.find("settings-station-name");
+    await app.find("settings-data-dir");
     await app.find("tab-partners");
     await app.find("tab-machineSettings");
     await app.screenshot("two-tabs");

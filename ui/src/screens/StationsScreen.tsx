@@ -220,11 +220,11 @@ function StationDialog({
                     <Form.Item name="device" noStyle rules={[{ required: true }]}>
                       <Select
                         data-testid="station-device"
-                        notFoundContent={t("settings.noCameraFound")}
+                        notFoundContent={t("stations.noCameraFound")}
                         options={cameras.map((c) => ({ value: c.path, label: `${c.name} (${c.path})` }))}
                       />
                     </Form.Item>
-                    <Button icon={<ReloadOutlined />} onClick={() => void loadCameras()} title={t("settings.refresh")} />
+                    <Button icon={<ReloadOutlined />} onClick={() => void loadCameras()} title={t("common.refresh")} />
                   </Space.Compact>
                 </Form.Item>
                 {modes.length > 0 && (
@@ -367,7 +367,7 @@ export default function StationsScreen({ session }: { session: Session }) {
           {t("stations.add")}
         </Button>
         <Button icon={<ReloadOutlined />} onClick={reload}>
-          {t("settings.refresh")}
+          {t("common.refresh")}
         </Button>
       </Space>
       <Table<StationView>

@@ -51,7 +51,7 @@ function Screen({ screen, session, info }: { screen: ScreenKey; session: Session
     case "defectLog":
       return <InspectionHistory session={session} />;
     case "machineSettings":
-      return <SettingsScreen session={session} info={info} />;
+      return <SettingsScreen info={info} />;
     default:
       return <NotBuilt screen={screen} />;
   }
