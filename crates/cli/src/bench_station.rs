@@ -18,8 +18,8 @@ use linesight_mes::{
 };
 use linesight_vision::{
     inspector::Verdict,
-    pipeline::{OpenSource, PartVerdict, Recorder, Station, StationConfig},
     mjpeg_file::MjpegFileSource,
+    pipeline::{OpenSource, PartVerdict, Recorder, Station, StationConfig},
     source::{FolderSource, FrameSource},
     trigger::TriggerMode,
 };
