@@ -41,6 +41,8 @@ pub enum ErrorCode {
     Teaching,
     /// The station's model is already being taught.
     TeachingBusy,
+    /// The only active administrator cannot be demoted or switched off.
+    LastAdmin,
     /// A review that does not fit the verdict (false alarm on an OK part…).
     RelabelNotAllowed,
     Internal,
@@ -136,6 +138,10 @@ fn message(code: ErrorCode, lang: Language) -> String {
             "A running station's settings cannot change. Stop it first.",
         ),
         ErrorCode::Export => ("파일로 내보내지 못했습니다.", "The export could not be written."),
+        ErrorCode::LastAdmin => (
+            "마지막 관리자는 역할을 바꾸거나 사용 중지할 수 없습니다. 다른 관리자를 먼저 만드세요.",
+            "The last administrator cannot lose the role or be switched off. Make another administrator first.",
+        ),
         ErrorCode::Teaching => ("모델을 학습하지 못했습니다.", "The model could not be taught."),
         ErrorCode::TeachingBusy => (
             "이 스테이션의 모델을 이미 학습하고 있습니다.",
@@ -254,11 +260,13 @@ impl From<MesError> for AppError {
             }
             MesError::StationNotFound { .. }
             | MesError::InspectionNotFound { .. }
-            | MesError::AlarmNotFound { .. } => {
+            | MesError::AlarmNotFound { .. }
+            | MesError::UserNotFound { .. } => {
                 tracing::warn!("{err}");
                 AppError::new(ErrorCode::NotFound)
             }
             MesError::RelabelNotAllowed { .. } => AppError::new(ErrorCode::RelabelNotAllowed),
+            MesError::LastAdmin => AppError::new(ErrorCode::LastAdmin),
         }
     }
 }

@@ -44,6 +44,11 @@ pub fn builder() -> Builder<Wry> {
             commands::teach::start_teaching,
             commands::teach::cancel_teaching,
             commands::teach::activate_model,
+            commands::users::list_users,
+            commands::users::create_user,
+            commands::users::update_user,
+            commands::users::reset_password,
+            commands::users::change_own_password,
         ])
         .events(collect_events![
             events::SessionChanged,

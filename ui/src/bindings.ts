@@ -82,6 +82,12 @@ export const commands = {
 	 *  it goes back to the previous one.
 	 */
 	activateModel: (stationId: number, model: string) => __TAURI_INVOKE<null>("activate_model", { stationId, model }),
+	listUsers: () => __TAURI_INVOKE<UserRow[]>("list_users"),
+	createUser: (user: NewUser) => __TAURI_INVOKE<UserRow>("create_user", { user }),
+	updateUser: (id: number, update: UserUpdate) => __TAURI_INVOKE<UserRow>("update_user", { id, update }),
+	/**  Sets a new password for a user who forgot theirs, and lifts a lockout. */
+	resetPassword: (id: number, password: string) => __TAURI_INVOKE<null>("reset_password", { id, password }),
+	changeOwnPassword: (current: string, password: string) => __TAURI_INVOKE<null>("change_own_password", { current, password }),
 };
 
 /** Events */
@@ -188,6 +194,8 @@ export type ErrorCode =
 "teaching" | 
 /**  The station's model is already being taught. */
 "teaching_busy" | 
+/**  The only active administrator cannot be demoted or switched off. */
+"last_admin" | 
 /**  A review that does not fit the verdict (false alarm on an OK part…). */
 "relabel_not_allowed" | "internal";
 
@@ -286,6 +294,14 @@ export type ModelOrigin = "shipped" | "taught";
 export type NewAdmin = {
 	username: string,
 	displayName: string,
+	password: string,
+};
+
+/**  A user as the administrator enters one. */
+export type NewUser = {
+	username: string,
+	displayName: string,
+	role: Role,
 	password: string,
 };
 
@@ -470,6 +486,25 @@ export type User = {
 	username: string,
 	displayName: string,
 	role: Role,
+};
+
+/**  A user as the users screen lists it. */
+export type UserRow = {
+	id: number,
+	username: string,
+	displayName: string,
+	role: Role,
+	active: boolean,
+	lockedUntil: string | null,
+	createdAt: string,
+	updatedAt: string,
+};
+
+/**  What the administrator may change of a user (the user name stays). */
+export type UserUpdate = {
+	displayName: string,
+	role: Role,
+	active: boolean,
 };
 
 /**  What a station decided for one part. */

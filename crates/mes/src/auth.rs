@@ -86,7 +86,7 @@ impl Credentials {
     }
 }
 
-async fn hash_password(password: String) -> Result<String> {
+pub(crate) async fn hash_password(password: String) -> Result<String> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
@@ -98,7 +98,7 @@ async fn hash_password(password: String) -> Result<String> {
     .map_err(|e| Error::PasswordHash(e.to_string()))?
 }
 
-async fn verify_password(password: String, hash: String) -> Result<bool> {
+pub(crate) async fn verify_password(password: String, hash: String) -> Result<bool> {
     tokio::task::spawn_blocking(move || {
         let parsed = PasswordHash::new(&hash).map_err(|e| Error::PasswordHash(e.to_string()))?;
         Ok(Argon2::default()

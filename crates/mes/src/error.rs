@@ -28,6 +28,11 @@ pub enum Error {
     InspectionNotFound { id: i64 },
     #[error("alarm {id} does not exist")]
     AlarmNotFound { id: i64 },
+    #[error("user {id} does not exist")]
+    UserNotFound { id: i64 },
+    /// The only active administrator cannot be demoted or switched off.
+    #[error("the last active administrator must stay one")]
+    LastAdmin,
     /// A false alarm is only a rejected part, an escape only a passed one.
     #[error("{relabel:?} does not apply to an inspection judged {verdict:?}")]
     RelabelNotAllowed { relabel: Relabel, verdict: Verdict },

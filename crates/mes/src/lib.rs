@@ -10,6 +10,7 @@ pub mod auth;
 mod error;
 pub mod inspections;
 mod store;
+pub mod users;
 mod validate;
 
 pub use error::{Error, Field, Result, Rule};

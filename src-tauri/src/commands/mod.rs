@@ -7,3 +7,4 @@ pub mod inspections;
 pub mod settings;
 pub mod stations;
 pub mod teach;
+pub mod users;

@@ -26,6 +26,7 @@ import InspectionMonitor from "../screens/InspectionMonitor";
 import SettingsScreen from "../screens/SettingsScreen";
 import ModelsScreen from "../screens/ModelsScreen";
 import StationsScreen from "../screens/StationsScreen";
+import UsersScreen from "../screens/UsersScreen";
 import DraggableTabs from "./DraggableTabs";
 import { tabsReducer } from "./tabs";
 
@@ -50,6 +51,8 @@ function Screen({ screen, session, info }: { screen: ScreenKey; session: Session
       return <ModelsScreen session={session} />;
     case "defectLog":
       return <InspectionHistory session={session} />;
+    case "users":
+      return <UsersScreen session={session} />;
     case "machineSettings":
       return <SettingsScreen info={info} />;
     default:

@@ -1,0 +1,159 @@
+// Who may do what, checked against the real app: the administrator adds a
+// manager, an operator and a viewer on the users screen; then, signed in as
+// each role and signed out, every command of the app is called, and the
+// answers must match the README's table: "forbidden" exactly where the
+// table says no, "not signed in" for everyone signed out.
+//
+// The calls name records that do not exist or carry input the app refuses,
+// so an allowed call does no harm; each must still reach the command
+// (arguments that do not even deserialise fail the test).
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { after, test } from "node:test";
+import { By } from "selenium-webdriver";
+import { launch, outputDir, repoRoot, stopTauriDriver } from "../harness.mjs";
+
+const out = outputDir("05-permissions");
+const dataDir = path.join(out, "data");
+const admin = { username: "admin", name: "김관리", password: "Line-sight-2026" };
+const password = "Floor-pass-2026";
+const ROLES = ["admin", "manager", "operator", "viewer"];
+
+const NONE = 9999;
+const filter = { stationId: null, from: null, until: null, verdict: null, defectType: null, workOrderOpId: null, beforeId: null, limit: 5 };
+const station = {
+  name: "",
+  active: true,
+  settings: {
+    source: { kind: "demo" },
+    model: "demo-washer",
+    roi: null,
+    trigger: { mode: "manual" },
+    sensitivity: 0,
+    persistFrames: 1,
+    keepOkEvery: 0,
+    stopAfterNg: 3,
+    previousModel: null,
+  },
+};
+/** Harmless arguments for each command (nothing they name exists, or the input is refused). */
+const ARGS = {
+  app_info: {},
+  setup_admin: { admin: { username: "x", displayName: "x", password: "x" } },
+  current_session: {},
+  get_settings: {},
+  set_language: { language: "ko" },
+  change_own_password: { current: "not-the-password", password: "whatever-1234" },
+  list_stations: {},
+  list_models: {},
+  list_recordings: {},
+  recent_ng: { id: NONE, limit: 1 },
+  open_alarms: { id: NONE },
+  list_inspections: { filter },
+  inspection_image: { id: NONE, heatmap: false },
+  inspection_thumbnail: { id: NONE },
+  export_inspections: { filter: { ...filter, stationId: NONE } },
+  teach_status: { stationId: NONE },
+  start_station: { id: NONE },
+  stop_station: { id: NONE },
+  inspect_now: { id: NONE },
+  acknowledge_alarm: { id: NONE },
+  relabel_inspection: { id: NONE, relabel: "clear" },
+  collect_good_images: { stationId: NONE, count: 0 },
+  import_good_image: { stationId: NONE, name: "x.png", dataBase64: "" },
+  clear_teaching_set: { stationId: NONE },
+  start_teaching: { stationId: NONE },
+  cancel_teaching: { stationId: NONE },
+  create_station: { form: station },
+  update_station: { id: NONE, form: { ...station, name: "x" } },
+  cameras: {},
+  camera_formats: { device: "/dev/video999" },
+  activate_model: { stationId: NONE, model: "demo-washer" },
+  list_users: {},
+  create_user: { user: { username: "", displayName: "", role: "viewer", password: "" } },
+  update_user: { id: NONE, update: { displayName: "x", role: "viewer", active: true } },
+  reset_password: { id: NONE, password: "" },
+};
+/** Called by the walk in their own way: signing in and out is how it moves between roles. */
+const WALKED_BY_HAND = new Set(["login", "logout"]);
+
+/** The README's table: command → [admin, manager, operator, viewer, signed out] allowed. */
+function readmeTable() {
+  const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
+  const section = readme.split("## Who may do what")[1].split("\n## ")[0];
+  const table = new Map();
+  for (const line of section.split("\n")) {
+    const m = line.match(/^\| `([a-z_]+)` \|[^|]*\|(.*)\|\s*$/);
+    if (m) table.set(m[1], m[2].split("|").map((c) => c.trim() === "✓"));
+  }
+  return table;
+}
+
+/** Every command the window can call, from the generated bindings. */
+function commandsInBindings() {
+  const bindings = readFileSync(path.join(repoRoot, "ui/src/bindings.ts"), "utf8");
+  return [...bindings.matchAll(/__TAURI_INVOKE<[^>]*>\("([a-z_]+)"/g)].map((m) => m[1]);
+}
+
+after(stopTauriDriver);
+
+test("every command checks the caller's role, as the README says", async () => {
+  const table = readmeTable();
+  const commands = commandsInBindings();
+  assert.deepEqual([...table.keys()].sort(), [...commands].sort(), "the README table lists exactly the app's commands");
+  for (const c of commands) assert.ok(WALKED_BY_HAND.has(c) || c in ARGS, `no test arguments for ${c}`);
+
+  const app = await launch(dataDir, out);
+  /** The error code of a call, or "ok". */
+  const call = (cmd, args) =>
+    app.driver.executeAsyncScript(
+      `const done = arguments[arguments.length - 1];
+       window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then(
+         () => done("ok"),
+         (e) => done(typeof e === "object" && e !== null && typeof e.code === "string" ? e.code : "bad call: " + JSON.stringify(e)));`,
+      cmd,
+      args,
+    );
+  try {
+    await app.setUpAdmin(admin);
+
+    // The administrator adds the other roles on the users screen.
+    await app.click("menu-group-master");
+    await app.click("menu-users");
+    for (const role of ["manager", "operator", "viewer"]) {
+      await app.click("user-add");
+      await app.type("user-username", role);
+      await app.type("user-display-name", `${role} 1`);
+      await app.choose("user-role", { manager: "사무 관리자", operator: "작업자", viewer: "조회 전용" }[role]);
+      await app.type("user-password", password);
+      await app.click("user-save");
+      await app.dialogsClosed();
+    }
+    const rows = await (await app.find("users-table")).findElements(By.css("tbody tr.ant-table-row"));
+    assert.equal(rows.length, 4);
+    await app.screenshot("users");
+
+    const walk = async (who, column) => {
+      for (const cmd of commands.filter((c) => !WALKED_BY_HAND.has(c))) {
+        const code = await call(cmd, ARGS[cmd]);
+        assert.ok(!code.startsWith("bad call"), `${who} ${cmd}: ${code}`);
+        const allowed = table.get(cmd)[column];
+        const refusal = column === 4 ? "not_signed_in" : "forbidden";
+        if (allowed) assert.ok(code !== "forbidden" && code !== "not_signed_in", `${who} may call ${cmd}, got ${code}`);
+        else assert.equal(code, refusal, `${who} may not call ${cmd}`);
+      }
+    };
+    assert.equal(await call("logout", {}), "ok");
+    for (const [column, role] of ROLES.entries()) {
+      const username = role === "admin" ? admin.username : role;
+      assert.equal(await call("login", { username, password: role === "admin" ? admin.password : password }), "ok");
+      await walk(role, column);
+      assert.equal(await call("logout", {}), "ok");
+    }
+    await walk("signed out", 4);
+    assert.equal(await call("logout", {}), "not_signed_in");
+  } finally {
+    await app.quit();
+  }
+});
