@@ -23,6 +23,7 @@ import { useNotify } from "../notify";
 import NotBuilt from "../screens/NotBuilt";
 import InspectionHistory from "../screens/InspectionHistory";
 import InspectionMonitor from "../screens/InspectionMonitor";
+import PasswordDialog from "../screens/PasswordDialog";
 import SettingsScreen from "../screens/SettingsScreen";
 import ModelsScreen from "../screens/ModelsScreen";
 import StationsScreen from "../screens/StationsScreen";
@@ -65,6 +66,7 @@ export default function Workspace({ session, info }: { session: Session; info: A
   const { t, i18n } = useTranslation();
   const notify = useNotify();
   const [collapsed, setCollapsed] = useState(false);
+  const [changingPassword, setChangingPassword] = useState(false);
   const [tabs, dispatch] = useReducer(tabsReducer, { open: [HOME], active: HOME });
 
   const label = (key: string, testid: string) => <span data-testid={testid}>{t(`menu.${key}`)}</span>;
@@ -130,10 +132,12 @@ export default function Workspace({ session, info }: { session: Session; info: A
           </Space>
           <Space size="middle">
             <LanguageSwitch />
-            <span data-testid="header-user">
-              <Typography.Text strong>{session.user.displayName}</Typography.Text>{" "}
-              <Tag>{t(`roles.${session.user.role}`)}</Tag>
-            </span>
+            <Tooltip title={t("password.title")}>
+              <span data-testid="header-user" style={{ cursor: "pointer" }} onClick={() => setChangingPassword(true)}>
+                <Typography.Text strong>{session.user.displayName}</Typography.Text>{" "}
+                <Tag>{t(`roles.${session.user.role}`)}</Tag>
+              </span>
+            </Tooltip>
             <Typography.Text type="secondary" data-testid="header-login-time">
               {t("header.loggedInAt", { time: loggedInAt })}
             </Typography.Text>
@@ -142,6 +146,7 @@ export default function Workspace({ session, info }: { session: Session; info: A
             </Button>
           </Space>
         </Layout.Header>
+        {changingPassword && <PasswordDialog onClose={() => setChangingPassword(false)} />}
         <Layout.Content style={{ padding: "8px 16px 16px", overflow: "auto", background: "#f5f6f8" }}>
           <DraggableTabs
             type="editable-card"
