@@ -10,7 +10,10 @@ use std::{
 use chrono::{DateTime, Local, Utc};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-use crate::settings::{Language, current_language};
+use crate::{
+    error::{AppError, AppResult, ErrorCode},
+    settings::{Language, current_language},
+};
 
 /// Rows one export may hold; a longer list is cut here and says so in its last row.
 pub const MAX_ROWS: usize = 200_000;
@@ -82,6 +85,61 @@ pub fn workbook(
     book.save_to_buffer()
 }
 
+/// Every row of a keyset-paged list, page after page (`fetch(before_id)`),
+/// up to [`MAX_ROWS`]; true when the list was cut there.
+pub async fn all_pages<T, E, Fut>(
+    page_size: usize,
+    id_of: impl Fn(&T) -> i64,
+    mut fetch: impl FnMut(Option<i64>) -> Fut,
+) -> Result<(Vec<T>, bool), E>
+where
+    Fut: std::future::Future<Output = Result<Vec<T>, E>>,
+{
+    let mut rows: Vec<T> = Vec::new();
+    let mut before = None;
+    loop {
+        let page = fetch(before).await?;
+        let full = page.len() == page_size;
+        before = page.last().map(&id_of);
+        rows.extend(page);
+        if rows.len() >= MAX_ROWS {
+            rows.truncate(MAX_ROWS);
+            return Ok((rows, true));
+        }
+        if !full {
+            return Ok((rows, false));
+        }
+    }
+}
+
+/// A list as an Excel file in `dir`, named `<stem>_<date-time>.xlsx` with the
+/// sheet and stem in the user's language ((Korean, English) pairs); returns
+/// the file's path for the window to show.
+pub async fn to_file(
+    dir: PathBuf,
+    sheet: (&'static str, &'static str),
+    stem: (&'static str, &'static str),
+    columns: &'static [Column],
+    rows: Vec<Vec<Cell>>,
+    truncated: bool,
+) -> AppResult<String> {
+    let english = current_language() == Language::En;
+    let pick = |(ko, en): (&'static str, &'static str)| if english { en } else { ko };
+    let (sheet, stem) = (pick(sheet), pick(stem));
+    let path = tokio::task::spawn_blocking(move || -> Result<PathBuf, String> {
+        let bytes = workbook(sheet, columns, &rows, truncated).map_err(|e| e.to_string())?;
+        save(&dir, stem, &bytes).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|_| AppError::new(ErrorCode::Internal))?
+    .map_err(|e| {
+        tracing::error!("export: {e}");
+        AppError::export(e)
+    })?;
+    tracing::info!(path = %path.display(), "exported");
+    Ok(path.display().to_string())
+}
+
 /// Writes `bytes` as `<stem>_<local date-time>.xlsx` in `dir`, never over an existing file.
 pub fn save(dir: &Path, stem: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
@@ -132,6 +190,22 @@ mod tests {
             .unwrap();
         assert!(sheet.contains("<v>26.5</v>"), "{sheet}");
         assert!(sheet.contains("autoFilter"));
+    }
+
+    #[tokio::test]
+    async fn all_pages_follows_the_keyset_and_stops_at_a_short_page() {
+        let ids: Vec<i64> = (1..=7).rev().collect();
+        let fetch = |before: Option<i64>| {
+            let page: Vec<i64> = ids
+                .iter()
+                .copied()
+                .filter(|&i| before.is_none_or(|b| i < b))
+                .take(3)
+                .collect();
+            async move { Ok::<_, ()>(page) }
+        };
+        let (rows, cut) = all_pages(3, |&i| i, fetch).await.unwrap();
+        assert_eq!((rows, cut), (vec![7, 6, 5, 4, 3, 2, 1], false));
     }
 
     #[test]

@@ -88,6 +88,9 @@ export const commands = {
 	/**  Sets a new password for a user who forgot theirs, and lifts a lockout. */
 	resetPassword: (id: number, password: string) => __TAURI_INVOKE<null>("reset_password", { id, password }),
 	changeOwnPassword: (current: string, password: string) => __TAURI_INVOKE<null>("change_own_password", { current, password }),
+	listAudit: (filter: AuditFilter) => __TAURI_INVOKE<AuditRow[]>("list_audit", { filter }),
+	/**  Every audit row the filter matches as an Excel file; returns its path. */
+	exportAudit: (filter: AuditFilter) => __TAURI_INVOKE<string>("export_audit", { filter }),
 };
 
 /** Events */
@@ -129,6 +132,40 @@ export type AppInfo = {
 	needsSetup: boolean,
 	machine: string,
 	dataDir: string,
+};
+
+/**
+ *  Which audit rows to list, newest first. Every filter is optional; pages
+ *  follow each other by `before_id`, the last id of the page before.
+ */
+export type AuditFilter = {
+	/**  At or after this instant. */
+	from: string | null,
+	/**  Before this instant (exclusive). */
+	until: string | null,
+	/**  The user name as recorded (as typed, for failed logins), any case. */
+	username: string | null,
+	/**  login, logout, login_failed, create, update or delete. */
+	action: string | null,
+	/**  What was changed: user, station, inspection, alarm, session… */
+	entity: string | null,
+	beforeId: number | null,
+	/**  1..=[`crate::inspections::MAX_PAGE`]. */
+	limit: number,
+};
+
+/**  A written audit row, as the audit screen and tests read it. */
+export type AuditRow = {
+	id: number,
+	at: string,
+	userId: number | null,
+	username: string | null,
+	machine: string,
+	action: string,
+	entity: string,
+	entityId: string | null,
+	beforeJson: string | null,
+	afterJson: string | null,
 };
 
 /**  A video capture device the operator can pick for a station. */

@@ -9,3 +9,11 @@ export function dateTime(iso: string): string {
 export function timeOfDay(iso: string): string {
   return new Date(iso).toLocaleTimeString(i18n.language === "ko" ? "ko-KR" : "en-GB");
 }
+
+/** Midnight starting a local day, as an instant; `offset` days later. */
+export function localMidnight(day: string, offset: number): string | null {
+  if (!day) return null;
+  const [y, m, d] = day.split("-").map(Number);
+  if (y === undefined || m === undefined || d === undefined) return null;
+  return new Date(y, m - 1, d + offset).toISOString();
+}

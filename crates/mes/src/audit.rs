@@ -3,7 +3,7 @@
 //! cannot be changed afterwards (triggers in the schema refuse it).
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 
 use crate::{Result, auth::User};
@@ -90,10 +90,14 @@ pub(crate) async fn write(conn: &mut SqliteConnection, at: DateTime<Utc>, e: Ent
 }
 
 /// A written audit row, as the audit screen and tests read it.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Row {
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct AuditRow {
+    #[cfg_attr(feature = "specta", specta(type = i32))]
     pub id: i64,
     pub at: DateTime<Utc>,
+    #[cfg_attr(feature = "specta", specta(type = Option<i32>))]
     pub user_id: Option<i64>,
     pub username: Option<String>,
     pub machine: String,
@@ -104,9 +108,66 @@ pub struct Row {
     pub after_json: Option<String>,
 }
 
+/// Which audit rows to list, newest first. Every filter is optional; pages
+/// follow each other by `before_id`, the last id of the page before.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct AuditFilter {
+    /// At or after this instant.
+    pub from: Option<DateTime<Utc>>,
+    /// Before this instant (exclusive).
+    pub until: Option<DateTime<Utc>>,
+    /// The user name as recorded (as typed, for failed logins), any case.
+    pub username: Option<String>,
+    /// login, logout, login_failed, create, update or delete.
+    pub action: Option<String>,
+    /// What was changed: user, station, inspection, alarm, session…
+    pub entity: Option<String>,
+    #[cfg_attr(feature = "specta", specta(type = Option<i32>))]
+    pub before_id: Option<i64>,
+    /// 1..=[`crate::inspections::MAX_PAGE`].
+    pub limit: u32,
+}
+
 impl crate::Store {
+    /// Audit rows matching `filter`, newest first. Rows are written in time
+    /// order, so the id alone pages them.
+    pub async fn list_audit(&self, filter: &AuditFilter) -> Result<Vec<AuditRow>> {
+        let limit =
+            crate::validate::in_range(crate::Field::Limit, filter.limit, 1, crate::inspections::MAX_PAGE)?;
+        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new("SELECT * FROM audit_log WHERE 1 = 1");
+        if let Some(from) = filter.from {
+            q.push(" AND at >= ").push_bind(from);
+        }
+        if let Some(until) = filter.until {
+            q.push(" AND at < ").push_bind(until);
+        }
+        if let Some(name) = filter
+            .username
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            q.push(" AND username = ")
+                .push_bind(name.to_owned())
+                .push(" COLLATE NOCASE");
+        }
+        if let Some(action) = &filter.action {
+            q.push(" AND action = ").push_bind(action.clone());
+        }
+        if let Some(entity) = &filter.entity {
+            q.push(" AND entity = ").push_bind(entity.clone());
+        }
+        if let Some(id) = filter.before_id {
+            q.push(" AND id < ").push_bind(id);
+        }
+        q.push(" ORDER BY id DESC LIMIT ").push_bind(i64::from(limit));
+        Ok(q.build_query_as().fetch_all(&self.pool).await?)
+    }
+
     /// The newest rows first.
-    pub async fn audit_recent(&self, limit: i64) -> Result<Vec<Row>> {
+    pub async fn audit_recent(&self, limit: i64) -> Result<Vec<AuditRow>> {
         Ok(sqlx::query_as("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?")
             .bind(limit)
             .fetch_all(&self.pool)
@@ -150,5 +211,108 @@ mod tests {
         let rows = store.audit_recent(10).await.unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].username.as_deref(), Some("ghost"));
+    }
+
+    #[tokio::test]
+    async fn the_trail_filters_by_time_user_action_and_entity_a_page_at_a_time() {
+        let (_dir, store) = temp_store().await;
+        let t0 = Utc::now() - chrono::Duration::hours(1);
+        let mut conn = store.pool.acquire().await.unwrap();
+        let rows = [
+            (0, "kim", Action::Login, "session"),
+            (1, "Kim", Action::LoginFailed, "session"),
+            (2, "lee", Action::Create, "station"),
+            (3, "kim", Action::Update, "station"),
+            (4, "kim", Action::Logout, "session"),
+        ];
+        for (minutes, name, action, entity) in rows {
+            let e = Entry {
+                user_id: None,
+                username: Some(name),
+                machine: "pc",
+                action,
+                entity,
+                entity_id: None,
+                before: None,
+                after: None,
+            };
+            write(&mut conn, t0 + chrono::Duration::minutes(minutes), e)
+                .await
+                .unwrap();
+        }
+        drop(conn);
+        let list = |f: AuditFilter| {
+            let store = store.clone();
+            async move {
+                store
+                    .list_audit(&AuditFilter {
+                        limit: f.limit.max(1),
+                        ..f
+                    })
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.id)
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(
+            list(AuditFilter {
+                limit: 10,
+                ..Default::default()
+            })
+            .await,
+            [5, 4, 3, 2, 1]
+        );
+        assert_eq!(
+            list(AuditFilter {
+                username: Some("KIM".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await,
+            [5, 4, 2, 1]
+        );
+        assert_eq!(
+            list(AuditFilter {
+                entity: Some("station".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await,
+            [4, 3]
+        );
+        assert_eq!(
+            list(AuditFilter {
+                action: Some("login_failed".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await,
+            [2]
+        );
+        let window = AuditFilter {
+            from: Some(t0 + chrono::Duration::minutes(1)),
+            until: Some(t0 + chrono::Duration::minutes(3)),
+            limit: 10,
+            ..Default::default()
+        };
+        assert_eq!(list(window).await, [3, 2]);
+        let first = list(AuditFilter {
+            limit: 2,
+            ..Default::default()
+        })
+        .await;
+        let next = list(AuditFilter {
+            before_id: Some(first[1]),
+            limit: 2,
+            ..Default::default()
+        })
+        .await;
+        assert_eq!((first, next), (vec![5, 4], vec![3, 2]));
+        assert!(
+            store.list_audit(&AuditFilter::default()).await.is_err(),
+            "a page of 0 rows is refused"
+        );
     }
 }

@@ -3,7 +3,7 @@
 
 use std::{
     io::Cursor,
-    path::{Component, Path, PathBuf},
+    path::{Component, Path},
 };
 
 use base64::Engine;
@@ -139,17 +139,23 @@ pub async fn export_inspections(state: State<'_, AppState>, filter: InspectionFi
         .map(|s| (s.id, s.name))
         .collect();
     let english = crate::settings::current_language() == crate::settings::Language::En;
-    let mut page_filter = InspectionFilter {
-        before_id: None,
-        limit: MAX_PAGE,
-        ..filter
-    };
-    let mut rows = Vec::new();
-    let truncated = loop {
-        let page = state.store.list_inspections(page_filter.clone()).await?;
-        let full = page.len() == MAX_PAGE as usize;
-        page_filter.before_id = page.last().map(|r| r.id);
-        rows.extend(page.into_iter().map(|r| {
+    let (found, truncated) = export::all_pages(
+        MAX_PAGE as usize,
+        |r: &InspectionRow| r.id,
+        |before_id| {
+            let page = InspectionFilter {
+                before_id,
+                limit: MAX_PAGE,
+                ..filter.clone()
+            };
+            let store = state.store.clone();
+            async move { store.list_inspections(page).await }
+        },
+    )
+    .await?;
+    let rows: Vec<Vec<Cell>> = found
+        .into_iter()
+        .map(|r| {
             vec![
                 Cell::Time(r.at),
                 Cell::Text(
@@ -181,31 +187,15 @@ pub async fn export_inspections(state: State<'_, AppState>, filter: InspectionFi
                 r.lot.into(),
                 r.image_path.into(),
             ]
-        }));
-        if rows.len() >= export::MAX_ROWS {
-            rows.truncate(export::MAX_ROWS);
-            break true;
-        }
-        if !full {
-            break false;
-        }
-    };
-    let (sheet, stem) = if english {
-        ("Inspections", "inspections")
-    } else {
-        ("검사 이력", "검사이력")
-    };
-    let dir: PathBuf = state.exports_dir.clone();
-    let path = tokio::task::spawn_blocking(move || -> Result<PathBuf, String> {
-        let bytes = export::workbook(sheet, &HISTORY_COLUMNS, &rows, truncated).map_err(|e| e.to_string())?;
-        export::save(&dir, stem, &bytes).map_err(|e| e.to_string())
-    })
+        })
+        .collect();
+    export::to_file(
+        state.exports_dir.clone(),
+        ("검사 이력", "Inspections"),
+        ("검사이력", "inspections"),
+        &HISTORY_COLUMNS,
+        rows,
+        truncated,
+    )
     .await
-    .map_err(|_| AppError::new(ErrorCode::Internal))?
-    .map_err(|e| {
-        tracing::error!("export: {e}");
-        AppError::export(e)
-    })?;
-    tracing::info!(path = %path.display(), "inspections exported");
-    Ok(path.display().to_string())
 }

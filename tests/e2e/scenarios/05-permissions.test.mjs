@@ -74,6 +74,8 @@ const ARGS = {
   create_user: { user: { username: "", displayName: "", role: "viewer", password: "" } },
   update_user: { id: NONE, update: { displayName: "x", role: "viewer", active: true } },
   reset_password: { id: NONE, password: "" },
+  list_audit: { filter: { from: null, until: null, username: null, action: null, entity: null, beforeId: null, limit: 1 } },
+  export_audit: { filter: { from: null, until: null, username: "nobody", action: null, entity: null, beforeId: null, limit: 1 } },
 };
 /** Called by the walk in their own way: signing in and out is how it moves between roles. */
 const WALKED_BY_HAND = new Set(["login", "logout"]);
@@ -162,6 +164,22 @@ test("every command checks the caller's role, as the README says", async () => {
     }
     await walk("signed out", 4);
     assert.equal(await call("logout", {}), "not_signed_in");
+
+    // The audit trail holds all of it: sign-ins of every role and the users created.
+    await app.type("login-username", admin.username);
+    await app.type("login-password", newAdminPassword);
+    await app.click("login-submit");
+    await app.waitForText("header-user", admin.name);
+    await app.click("menu-group-system");
+    await app.click("menu-audit");
+    const audit = await app.find("audit-table");
+    await app.choose("audit-action", "생성");
+    await app.driver.wait(
+      async () => (await audit.findElements(By.xpath(".//tr[contains(@class,'ant-table-row')][td[normalize-space()='사용자']]"))).length === 4,
+      10_000,
+      "the administrator and three users created",
+    );
+    await app.screenshot("audit");
   } finally {
     await app.quit();
   }

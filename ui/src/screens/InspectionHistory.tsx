@@ -11,7 +11,7 @@ import {
   type StationView,
   type Verdict,
 } from "../bindings";
-import { dateTime } from "../format";
+import { dateTime, localMidnight } from "../format";
 import { useNotify } from "../notify";
 import { useEvidence } from "./Evidence";
 
@@ -27,14 +27,6 @@ interface Filters {
 }
 
 const NO_FILTER: Filters = { stationId: null, firstDay: "", lastDay: "", verdict: null, defectType: null };
-
-/** Midnight starting a local day, as an instant; `offset` days later. */
-function localMidnight(day: string, offset: number): string | null {
-  if (!day) return null;
-  const [y, m, d] = day.split("-").map(Number);
-  if (y === undefined || m === undefined || d === undefined) return null;
-  return new Date(y, m - 1, d + offset).toISOString();
-}
 
 // dayjs (antd's DatePicker) cannot run with the app's frozen prototypes, so
 // dates use the platform's own date inputs.

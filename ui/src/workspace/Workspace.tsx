@@ -21,6 +21,7 @@ import { BrandMark, LanguageSwitch } from "../components";
 import { HOME, MENU, type ScreenKey } from "../menu";
 import { useNotify } from "../notify";
 import NotBuilt from "../screens/NotBuilt";
+import AuditScreen from "../screens/AuditScreen";
 import InspectionHistory from "../screens/InspectionHistory";
 import InspectionMonitor from "../screens/InspectionMonitor";
 import PasswordDialog from "../screens/PasswordDialog";
@@ -54,6 +55,8 @@ function Screen({ screen, session, info }: { screen: ScreenKey; session: Session
       return <InspectionHistory session={session} />;
     case "users":
       return <UsersScreen session={session} />;
+    case "audit":
+      return <AuditScreen session={session} />;
     case "machineSettings":
       return <SettingsScreen info={info} />;
     default:
