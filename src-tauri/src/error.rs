@@ -175,6 +175,7 @@ fn field_name(field: Field) -> (&'static str, &'static str) {
         Field::ImagePath => ("이미지 경로", "Image path"),
         Field::HeatmapPath => ("히트맵 경로", "Heatmap path"),
         Field::Limit => ("조회 건수", "Page size"),
+        Field::IdleTimeout => ("자동 로그아웃 시간(분)", "Idle sign-out (minutes)"),
     }
 }
 

@@ -49,6 +49,8 @@ pub fn builder() -> Builder<Wry> {
             commands::users::update_user,
             commands::users::reset_password,
             commands::users::change_own_password,
+            commands::users::get_security_settings,
+            commands::users::set_security_settings,
             commands::audit::list_audit,
             commands::audit::export_audit,
         ])

@@ -76,9 +76,25 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         &state::images_dir(&dirs.root),
         dirs.root.join("recordings"),
     )?;
-    app.manage(AppState::new(
-        store, settings, machine, dirs.root, exports, stations, teaching,
-    ));
+    let idle_minutes = tauri::async_runtime::block_on(store.security_settings())?.idle_timeout_minutes;
+    let parts = state::Parts {
+        store,
+        settings,
+        machine,
+        data_dir: dirs.root,
+        exports_dir: exports,
+        stations,
+        teaching,
+    };
+    app.manage(AppState::new(parts, app.handle().clone(), idle_minutes));
+    // An idle session ends on time even when nobody touches the app.
+    let handle = app.handle().clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(15)).await;
+            handle.state::<AppState>().end_if_idle();
+        }
+    });
     Ok(())
 }
 

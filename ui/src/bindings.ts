@@ -88,6 +88,9 @@ export const commands = {
 	/**  Sets a new password for a user who forgot theirs, and lifts a lockout. */
 	resetPassword: (id: number, password: string) => __TAURI_INVOKE<null>("reset_password", { id, password }),
 	changeOwnPassword: (current: string, password: string) => __TAURI_INVOKE<null>("change_own_password", { current, password }),
+	getSecuritySettings: () => __TAURI_INVOKE<SecuritySettings>("get_security_settings"),
+	/**  How long a session may stay idle before it ends; applies at once. */
+	setSecuritySettings: (settings: SecuritySettings) => __TAURI_INVOKE<SecuritySettings>("set_security_settings", { settings }),
 	listAudit: (filter: AuditFilter) => __TAURI_INVOKE<AuditRow[]>("list_audit", { filter }),
 	/**  Every audit row the filter matches as an Excel file; returns its path. */
 	exportAudit: (filter: AuditFilter) => __TAURI_INVOKE<string>("export_audit", { filter }),
@@ -365,6 +368,11 @@ export type RelabelKind =
 "escape";
 
 export type Role = "admin" | "manager" | "operator" | "viewer";
+
+export type SecuritySettings = {
+	/**  A session with no activity for this many minutes ends (0: never). */
+	idleTimeoutMinutes: number,
+};
 
 /**  The signed-in user of this app window. */
 export type Session = {

@@ -52,6 +52,8 @@ pub enum Field {
     HeatmapPath,
     /// The page size of a list.
     Limit,
+    /// Minutes a session may stay idle.
+    IdleTimeout,
 }
 
 /// What a field broke.

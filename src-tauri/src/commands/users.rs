@@ -3,6 +3,7 @@
 
 use linesight_mes::{
     auth::Role,
+    security::SecuritySettings,
     users::{NewUser, UserRow, UserUpdate},
 };
 use tauri::State;
@@ -61,4 +62,27 @@ pub async fn change_own_password(
         .store
         .change_own_password(&session.user, current, password, &state.machine)
         .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_security_settings(state: State<'_, AppState>) -> AppResult<SecuritySettings> {
+    state.require_role(&MANAGES_USERS)?;
+    Ok(state.store.security_settings().await?)
+}
+
+/// How long a session may stay idle before it ends; applies at once.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_security_settings(
+    state: State<'_, AppState>,
+    settings: SecuritySettings,
+) -> AppResult<SecuritySettings> {
+    let session = state.require_role(&MANAGES_USERS)?;
+    let saved = state
+        .store
+        .set_security_settings(settings, &session.user, &state.machine)
+        .await?;
+    state.set_idle_minutes(saved.idle_timeout_minutes);
+    Ok(saved)
 }

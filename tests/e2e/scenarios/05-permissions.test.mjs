@@ -74,6 +74,8 @@ const ARGS = {
   create_user: { user: { username: "", displayName: "", role: "viewer", password: "" } },
   update_user: { id: NONE, update: { displayName: "x", role: "viewer", active: true } },
   reset_password: { id: NONE, password: "" },
+  get_security_settings: {},
+  set_security_settings: { settings: { idleTimeoutMinutes: 99999 } },
   list_audit: { filter: { from: null, until: null, username: null, action: null, entity: null, beforeId: null, limit: 1 } },
   export_audit: { filter: { from: null, until: null, username: "nobody", action: null, entity: null, beforeId: null, limit: 1 } },
 };

@@ -1,5 +1,5 @@
 import { KeyOutlined, PlusOutlined } from "@ant-design/icons";
-import { Alert, Button, Form, Input, Modal, Select, Space, Switch, Table, Tag, Typography } from "antd";
+import { Alert, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Switch, Table, Tag, Typography } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { commands, type Role, type Session, type UserRow } from "../bindings";
@@ -103,6 +103,39 @@ function ResetDialog({ user, onClose }: { user: UserRow; onClose: () => void }) 
   );
 }
 
+/** How long a signed-in session may stay idle before it ends. */
+function IdleSignOut() {
+  const { t } = useTranslation();
+  const notify = useNotify();
+  const [minutes, setMinutes] = useState<number | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    commands.getSecuritySettings().then((s) => !cancelled && setMinutes(s.idleTimeoutMinutes), notify.error);
+    return () => {
+      cancelled = true;
+    };
+  }, [notify]);
+  const save = async () => {
+    try {
+      const saved = await commands.setSecuritySettings({ idleTimeoutMinutes: minutes ?? 0 });
+      setMinutes(saved.idleTimeoutMinutes);
+      notify.success(t("common.saved"));
+    } catch (e) {
+      notify.error(e);
+    }
+  };
+  return (
+    <Card size="small">
+      <Space wrap>
+        <Typography.Text strong>{t("users.idle")}</Typography.Text>
+        <InputNumber min={0} max={1440} value={minutes} onChange={setMinutes} suffix={t("users.minutes")} data-testid="users-idle" />
+        <Button onClick={() => void save()}>{t("common.save")}</Button>
+        <Typography.Text type="secondary">{t("users.idleHelp")}</Typography.Text>
+      </Space>
+    </Card>
+  );
+}
+
 /** The users of this install (사원정보): administrators only. */
 export default function UsersScreen({ session }: { session: Session }) {
   const { t } = useTranslation();
@@ -129,6 +162,7 @@ export default function UsersScreen({ session }: { session: Session }) {
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
       <Typography.Paragraph type="secondary">{t("users.intro")}</Typography.Paragraph>
+      <IdleSignOut />
       <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing("new")} data-testid="user-add">
         {t("users.add")}
       </Button>
