@@ -176,6 +176,8 @@ fn field_name(field: Field) -> (&'static str, &'static str) {
         Field::HeatmapPath => ("히트맵 경로", "Heatmap path"),
         Field::Limit => ("조회 건수", "Page size"),
         Field::IdleTimeout => ("자동 로그아웃 시간(분)", "Idle sign-out (minutes)"),
+        Field::Badge => ("사원증 번호", "Badge number"),
+        Field::Pin => ("PIN 자릿수", "PIN length"),
     }
 }
 

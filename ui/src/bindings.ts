@@ -15,6 +15,8 @@ export const commands = {
 	 */
 	setupAdmin: (admin: NewAdmin) => __TAURI_INVOKE<User>("setup_admin", { admin }),
 	login: (username: string, password: string) => __TAURI_INVOKE<Session>("login", { username, password }),
+	/**  Sign-in at the shop-floor terminal: badge number and PIN. */
+	loginBadge: (badge: string, pin: string) => __TAURI_INVOKE<Session>("login_badge", { badge, pin }),
 	logout: () => __TAURI_INVOKE<null>("logout"),
 	/**  The signed-in session, if any (the UI asks after a reload). */
 	currentSession: () => __TAURI_INVOKE<Session | null>("current_session"),
@@ -87,6 +89,8 @@ export const commands = {
 	updateUser: (id: number, update: UserUpdate) => __TAURI_INVOKE<UserRow>("update_user", { id, update }),
 	/**  Sets a new password for a user who forgot theirs, and lifts a lockout. */
 	resetPassword: (id: number, password: string) => __TAURI_INVOKE<null>("reset_password", { id, password }),
+	/**  Gives a user a badge and PIN for the terminal, or (`None`) takes it away. */
+	setBadge: (id: number, badge: Badge | null) => __TAURI_INVOKE<UserRow>("set_badge", { id, badge }),
 	changeOwnPassword: (current: string, password: string) => __TAURI_INVOKE<null>("change_own_password", { current, password }),
 	getSecuritySettings: () => __TAURI_INVOKE<SecuritySettings>("get_security_settings"),
 	/**  How long a session may stay idle before it ends; applies at once. */
@@ -169,6 +173,12 @@ export type AuditRow = {
 	entityId: string | null,
 	beforeJson: string | null,
 	afterJson: string | null,
+};
+
+/**  A badge number and its new PIN for the terminal. */
+export type Badge = {
+	badge: string,
+	pin: string,
 };
 
 /**  A video capture device the operator can pick for a station. */
@@ -541,6 +551,9 @@ export type UserRow = {
 	role: Role,
 	active: boolean,
 	lockedUntil: string | null,
+	/**  The badge number the user signs in with at the terminal, with a PIN. */
+	badge: string | null,
+	hasPin: boolean,
 	createdAt: string,
 	updatedAt: string,
 };

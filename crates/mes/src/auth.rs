@@ -182,18 +182,40 @@ impl Store {
     pub async fn login(&self, username: &str, password: &str, machine: &str) -> Result<User> {
         // What was typed goes into the audit trail: bounded, whatever was sent.
         let typed: String = username.trim().chars().take(64).collect();
-        let typed = typed.as_str();
-        let now = Utc::now();
         let found: Option<Credentials> = sqlx::query_as(
             "SELECT id, username, display_name, role, password_hash, active, locked_until
              FROM users WHERE username = ?",
         )
-        .bind(typed)
+        .bind(&typed)
         .fetch_optional(&self.pool)
         .await?;
+        self.sign_in(found, password, &typed, machine).await
+    }
 
+    /// Checks a badge number and PIN, as [`Store::login`] checks a password:
+    /// the same audit trail and the same lockout.
+    pub async fn login_badge(&self, badge: &str, pin: &str, machine: &str) -> Result<User> {
+        let typed: String = badge.trim().chars().take(64).collect();
+        let found: Option<Credentials> = sqlx::query_as(
+            "SELECT id, username, display_name, role, pin_hash AS password_hash, active, locked_until
+             FROM users WHERE badge = ? COLLATE NOCASE AND pin_hash IS NOT NULL",
+        )
+        .bind(&typed)
+        .fetch_optional(&self.pool)
+        .await?;
+        self.sign_in(found, pin, &format!("badge:{typed}"), machine).await
+    }
+
+    async fn sign_in(
+        &self,
+        found: Option<Credentials>,
+        secret: &str,
+        typed: &str,
+        machine: &str,
+    ) -> Result<User> {
+        let now = Utc::now();
         let Some(cred) = found else {
-            verify_password(password.to_owned(), dummy_hash().await?).await?;
+            verify_password(secret.to_owned(), dummy_hash().await?).await?;
             self.log_failed_login(None, typed, machine, now).await?;
             return Err(Error::InvalidCredentials);
         };
@@ -201,7 +223,7 @@ impl Store {
             self.log_failed_login(Some(cred.id), typed, machine, now).await?;
             return Err(Error::AccountLocked { until });
         }
-        let matches = verify_password(password.to_owned(), cred.password_hash.clone()).await?;
+        let matches = verify_password(secret.to_owned(), cred.password_hash.clone()).await?;
 
         let mut tx = self.pool.begin().await?;
         if !matches || !cred.active {

@@ -54,6 +54,8 @@ pub enum Field {
     Limit,
     /// Minutes a session may stay idle.
     IdleTimeout,
+    Badge,
+    Pin,
 }
 
 /// What a field broke.

@@ -26,6 +26,9 @@ pub struct UserRow {
     pub role: Role,
     pub active: bool,
     pub locked_until: Option<DateTime<Utc>>,
+    /// The badge number the user signs in with at the terminal, with a PIN.
+    pub badge: Option<String>,
+    pub has_pin: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -65,7 +68,7 @@ pub struct UserUpdate {
 /// The columns of a [`UserRow`], for `SELECT … FROM users`.
 macro_rules! user_columns {
     () => {
-        "id, username, display_name, role, active, locked_until, created_at, updated_at"
+        "id, username, display_name, role, active, locked_until, badge, pin_hash IS NOT NULL AS has_pin, created_at, updated_at"
     };
 }
 
@@ -217,6 +220,51 @@ impl Store {
             .await
     }
 
+    /// Gives a user a badge number and a new PIN for the terminal, or takes
+    /// the badge away (`None`). The PIN is stored hashed, like a password.
+    pub async fn set_badge(
+        &self,
+        id: i64,
+        badge: Option<(String, String)>,
+        actor: &User,
+        machine: &str,
+    ) -> Result<UserRow> {
+        let (badge, pin_hash) = match badge {
+            Some((badge, pin)) => (
+                Some(validate::badge(&badge)?),
+                Some(hash_password(validate::pin(&pin)?).await?),
+            ),
+            None => (None, None),
+        };
+        let now = Utc::now();
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let before: UserRow = sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(Error::UserNotFound { id })?;
+        let after: UserRow = sqlx::query_as(concat!(
+            "UPDATE users SET badge = ?, pin_hash = ?, failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ?
+             RETURNING ",
+            user_columns!()
+        ))
+        .bind(&badge)
+        .bind(&pin_hash)
+        .bind(now)
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| taken(e, crate::Field::Badge))?;
+        audit::write(
+            &mut tx,
+            now,
+            Entry::change(actor, machine, Action::Update, "user", id, Some(&before), &after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
     async fn replace_password(
         &self,
         id: i64,
@@ -258,9 +306,13 @@ impl Store {
 }
 
 fn username_taken(err: sqlx::Error) -> Error {
+    taken(err, crate::Field::Username)
+}
+
+fn taken(err: sqlx::Error, field: crate::Field) -> Error {
     match &err {
         sqlx::Error::Database(db) if db.is_unique_violation() => Error::Invalid {
-            field: crate::Field::Username,
+            field,
             rule: crate::Rule::Taken,
         },
         _ => err.into(),
@@ -291,8 +343,8 @@ mod tests {
     }
 
     async fn audit_text(store: &Store) -> String {
-        let rows: Vec<(Option<String>, Option<String>)> =
-            sqlx::query_as("SELECT before_json, after_json FROM audit_log")
+        let rows: Vec<(Option<String>, Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT username, before_json, after_json FROM audit_log")
                 .fetch_all(&store.pool)
                 .await
                 .unwrap();
@@ -440,5 +492,70 @@ mod tests {
             "{trail}"
         );
         assert!(!trail.contains("another-pass"));
+    }
+
+    #[tokio::test]
+    async fn operators_sign_in_with_badge_and_pin_under_the_same_lockout() {
+        let (_dir, store) = temp_store().await;
+        let admin = boss(&store).await;
+        let op = store
+            .create_user(new_user("kim", Role::Operator), &admin, "pc1")
+            .await
+            .unwrap();
+        let other = store
+            .create_user(new_user("lee", Role::Operator), &admin, "pc1")
+            .await
+            .unwrap();
+        let row = store
+            .set_badge(op.id, Some(("B-1001".into(), "4321".into())), &admin, "pc1")
+            .await
+            .unwrap();
+        assert_eq!((row.badge.as_deref(), row.has_pin), (Some("B-1001"), true));
+        assert_eq!(
+            store.login_badge("b-1001", "4321", "tablet").await.unwrap().id,
+            op.id
+        );
+        assert!(matches!(
+            store.login_badge("B-1001", "0000", "tablet").await,
+            Err(Error::InvalidCredentials)
+        ));
+        assert!(matches!(
+            store.login_badge("B-9999", "4321", "tablet").await,
+            Err(Error::InvalidCredentials)
+        ));
+        assert!(matches!(
+            store
+                .set_badge(other.id, Some(("b-1001".into(), "1111".into())), &admin, "pc1")
+                .await,
+            Err(Error::Invalid {
+                field: crate::Field::Badge,
+                rule: crate::Rule::Taken
+            })
+        ));
+        assert!(matches!(
+            store
+                .set_badge(other.id, Some(("B-2".into(), "12a4".into())), &admin, "pc1")
+                .await,
+            Err(Error::Invalid {
+                field: crate::Field::Pin,
+                ..
+            })
+        ));
+        for _ in 0..crate::auth::MAX_FAILED_LOGINS {
+            let _ = store.login_badge("B-1001", "9999", "tablet").await;
+        }
+        assert!(matches!(
+            store.login_badge("B-1001", "4321", "tablet").await,
+            Err(Error::AccountLocked { .. })
+        ));
+        // Taking the badge away ends badge sign-in; the password still works.
+        store.set_badge(op.id, None, &admin, "pc1").await.unwrap();
+        assert!(store.login_badge("B-1001", "4321", "tablet").await.is_err());
+        store.login("kim", "floor-pass-1", "tablet").await.unwrap();
+        let trail = audit_text(&store).await;
+        assert!(
+            !trail.contains("4321") && trail.contains("badge:B-1001"),
+            "{trail}"
+        );
     }
 }

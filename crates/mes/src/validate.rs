@@ -52,6 +52,27 @@ pub fn password(value: &str) -> Result<()> {
     Ok(())
 }
 
+/// Badge numbers as printed on the card: letters, digits and dashes.
+pub fn badge(value: &str) -> Result<String> {
+    let value = text(Field::Badge, value, 3, 32)?;
+    if !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(invalid(Field::Badge, Rule::Charset));
+    }
+    Ok(value)
+}
+
+/// A PIN is 4 to 8 digits, typed on the terminal's keypad.
+pub fn pin(value: &str) -> Result<String> {
+    let len = value.chars().count();
+    if !(4..=8).contains(&len) {
+        return Err(invalid(Field::Pin, Rule::OutOfRange { min: 4, max: 8 }));
+    }
+    if !value.chars().all(|c| c.is_ascii_digit()) {
+        return Err(invalid(Field::Pin, Rule::Charset));
+    }
+    Ok(value.to_owned())
+}
+
 pub fn station_name(value: &str) -> Result<String> {
     text(Field::StationName, value, 1, 60)
 }

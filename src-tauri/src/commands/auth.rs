@@ -65,6 +65,19 @@ pub async fn login(
     Ok(start_session(&app, &state, user))
 }
 
+/// Sign-in at the shop-floor terminal: badge number and PIN.
+#[tauri::command]
+#[specta::specta]
+pub async fn login_badge(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    badge: String,
+    pin: String,
+) -> AppResult<Session> {
+    let user = state.store.login_badge(&badge, &pin, &state.machine).await?;
+    Ok(start_session(&app, &state, user))
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn logout(app: AppHandle, state: State<'_, AppState>) -> AppResult<()> {

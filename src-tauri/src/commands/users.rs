@@ -50,6 +50,30 @@ pub async fn reset_password(state: State<'_, AppState>, id: i32, password: Strin
         .await?)
 }
 
+/// A badge number and its new PIN for the terminal.
+#[derive(Debug, Clone, serde::Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Badge {
+    pub badge: String,
+    pub pin: String,
+}
+
+/// Gives a user a badge and PIN for the terminal, or (`None`) takes it away.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_badge(state: State<'_, AppState>, id: i32, badge: Option<Badge>) -> AppResult<UserRow> {
+    let session = state.require_role(&MANAGES_USERS)?;
+    Ok(state
+        .store
+        .set_badge(
+            id as i64,
+            badge.map(|b| (b.badge, b.pin)),
+            &session.user,
+            &state.machine,
+        )
+        .await?)
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn change_own_password(

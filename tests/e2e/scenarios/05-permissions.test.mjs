@@ -74,13 +74,14 @@ const ARGS = {
   create_user: { user: { username: "", displayName: "", role: "viewer", password: "" } },
   update_user: { id: NONE, update: { displayName: "x", role: "viewer", active: true } },
   reset_password: { id: NONE, password: "" },
+  set_badge: { id: NONE, badge: null },
   get_security_settings: {},
   set_security_settings: { settings: { idleTimeoutMinutes: 99999 } },
   list_audit: { filter: { from: null, until: null, username: null, action: null, entity: null, beforeId: null, limit: 1 } },
   export_audit: { filter: { from: null, until: null, username: "nobody", action: null, entity: null, beforeId: null, limit: 1 } },
 };
 /** Called by the walk in their own way: signing in and out is how it moves between roles. */
-const WALKED_BY_HAND = new Set(["login", "logout"]);
+const WALKED_BY_HAND = new Set(["login", "login_badge", "logout"]);
 
 /** The README's table: command → [admin, manager, operator, viewer, signed out] allowed. */
 function readmeTable() {
@@ -182,6 +183,25 @@ test("every command checks the caller's role, as the README says", async () => {
       "the administrator and three users created",
     );
     await app.screenshot("audit");
+
+    // An operator gets a badge and signs in at the terminal with it and a PIN.
+    await app.click("menu-group-master");
+    await app.click("menu-users");
+    await app.click("user-badge-operator");
+    await app.type("badge-number", "B-1001");
+    await app.type("badge-pin", "4321");
+    await app.click("badge-save");
+    await app.dialogsClosed();
+    await app.click("logout");
+    await app.click("login-with-badge");
+    await app.type("login-badge", "B-1001");
+    await app.type("login-pin", "0000");
+    await app.click("login-badge-submit");
+    await app.waitForText("login-error", "올바르지 않습니다");
+    await app.type("login-pin", "4321");
+    await app.click("login-badge-submit");
+    await app.waitForText("header-user", "operator 1");
+    await app.screenshot("signed-in-by-badge");
   } finally {
     await app.quit();
   }

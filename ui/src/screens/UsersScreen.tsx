@@ -1,4 +1,4 @@
-import { KeyOutlined, PlusOutlined } from "@ant-design/icons";
+import { IdcardOutlined, KeyOutlined, PlusOutlined } from "@ant-design/icons";
 import { Alert, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Switch, Table, Tag, Typography } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -103,6 +103,49 @@ function ResetDialog({ user, onClose }: { user: UserRow; onClose: () => void }) 
   );
 }
 
+/** A badge number and PIN for signing in at the terminal, or none. */
+function BadgeDialog({ user, onClose }: { user: UserRow; onClose: () => void }) {
+  const { t } = useTranslation();
+  const notify = useNotify();
+  const [form] = Form.useForm<{ badge: string; pin: string }>();
+  const save = async (badge: { badge: string; pin: string } | null) => {
+    try {
+      await commands.setBadge(user.id, badge);
+      notify.success(t("common.saved"));
+      onClose();
+    } catch (e) {
+      notify.error(e);
+    }
+  };
+  return (
+    <Modal
+      open
+      title={t("users.badgeTitle", { name: user.username })}
+      onCancel={onClose}
+      destroyOnHidden
+      footer={[
+        user.badge !== null && (
+          <Button key="remove" danger onClick={() => void save(null)}>
+            {t("users.badgeRemove")}
+          </Button>
+        ),
+        <Button key="save" type="primary" onClick={() => form.submit()} data-testid="badge-save">
+          {t("common.save")}
+        </Button>,
+      ]}
+    >
+      <Form form={form} layout="vertical" initialValues={{ badge: user.badge ?? "", pin: "" }} onFinish={(v) => void save(v)}>
+        <Form.Item name="badge" label={t("users.badge")} rules={[{ required: true }]}>
+          <Input maxLength={32} data-testid="badge-number" />
+        </Form.Item>
+        <Form.Item name="pin" label={t("users.pin")} rules={[{ required: true, pattern: /^[0-9]{4,8}$/, message: t("users.pinHelp") }]}>
+          <Input.Password inputMode="numeric" autoComplete="off" data-testid="badge-pin" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
 /** How long a signed-in session may stay idle before it ends. */
 function IdleSignOut() {
   const { t } = useTranslation();
@@ -143,6 +186,7 @@ export default function UsersScreen({ session }: { session: Session }) {
   const [users, setUsers] = useState<UserRow[]>([]);
   const [editing, setEditing] = useState<UserRow | "new" | null>(null);
   const [resetting, setResetting] = useState<UserRow | null>(null);
+  const [badging, setBadging] = useState<UserRow | null>(null);
   const isAdmin = session.user.role === "admin";
 
   const reload = useCallback(() => {
@@ -176,6 +220,7 @@ export default function UsersScreen({ session }: { session: Session }) {
           { title: t("users.username"), dataIndex: "username" },
           { title: t("users.displayName"), dataIndex: "displayName" },
           { title: t("users.role"), dataIndex: "role", render: (r: Role) => t(`roles.${r}`) },
+          { title: t("users.badge"), dataIndex: "badge", render: (b: string | null) => b ?? "" },
           {
             title: t("users.state"),
             render: (_, u) => (
@@ -198,6 +243,9 @@ export default function UsersScreen({ session }: { session: Session }) {
                 <Button size="small" icon={<KeyOutlined />} onClick={() => setResetting(u)}>
                   {t("users.resetButton")}
                 </Button>
+                <Button size="small" icon={<IdcardOutlined />} onClick={() => setBadging(u)} data-testid={`user-badge-${u.username}`}>
+                  {t("users.badgeButton")}
+                </Button>
               </Space>
             ),
           },
@@ -214,6 +262,15 @@ export default function UsersScreen({ session }: { session: Session }) {
         />
       )}
       {resetting !== null && <ResetDialog user={resetting} onClose={() => setResetting(null)} />}
+      {badging !== null && (
+        <BadgeDialog
+          user={badging}
+          onClose={() => {
+            setBadging(null);
+            reload();
+          }}
+        />
+      )}
     </Space>
   );
 }
