@@ -26,7 +26,10 @@ use linesight_vision::{
     cpu_net::CpuNet,
     dataset::{DataSet, DataSetError, images_in},
     patchcore::DEFAULT_BLOCKS,
-    train::{self, DEFAULT_FALSE_REJECT_RATE, DEFAULT_MEMORY_CAP, Progress, TrainConfig, TrainError},
+    train::{
+        self, DEFAULT_FALSE_REJECT_RATE, DEFAULT_MEMORY_CAP, DEFAULT_SCORING, Progress, TrainConfig,
+        TrainError,
+    },
 };
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -255,6 +258,7 @@ impl Teaching {
             },
             blocks: DEFAULT_BLOCKS.to_vec(),
             memory_cap: DEFAULT_MEMORY_CAP,
+            scoring: DEFAULT_SCORING,
             false_reject_rate: DEFAULT_FALSE_REJECT_RATE,
             version: name.clone(),
             created_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),

@@ -196,6 +196,7 @@ fn time_training(models: &Models, count: usize) -> anyhow::Result<f64> {
         },
         blocks: DEFAULT_BLOCKS.to_vec(),
         memory_cap: linesight_vision::train::DEFAULT_MEMORY_CAP,
+        scoring: linesight_vision::train::DEFAULT_SCORING,
         false_reject_rate: 0.01,
         version: "bench".into(),
         created_at: chrono::Utc::now().to_rfc3339(),

@@ -9,13 +9,16 @@ use linesight_vision::{
     backbone::{INPUT_SIZE, PIXEL_MEAN, PIXEL_STD},
     bundle::{Bundle, InputTransform},
     dataset::DataSet,
-    patchcore::DEFAULT_BLOCKS,
+    patchcore::{DEFAULT_BLOCKS, GoodSpread, ImageScoring},
     train::{Progress, TrainConfig, train},
 };
 
 use linesight_vision::models::Models;
 
 const DEFAULT_MEMORY_CAP: u32 = linesight_vision::train::DEFAULT_MEMORY_CAP as u32;
+
+/// [`linesight_vision::train::DEFAULT_SCORING`], as the option is written.
+const DEFAULT_SCORING: &str = "fused:10";
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -27,6 +30,9 @@ pub struct Args {
     /// Most patches the memory bank keeps.
     #[arg(long, default_value_t = DEFAULT_MEMORY_CAP, value_parser = clap::value_parser!(u32).range(1..))]
     memory_cap: u32,
+    /// Image score from the patch distances: max, reweighted:B, top:K or fused:K.
+    #[arg(long, default_value = DEFAULT_SCORING, value_parser = parse_scoring)]
+    scoring: ImageScoring,
     /// Good-part false-reject rate the threshold is set for.
     #[arg(long, default_value_t = linesight_vision::train::DEFAULT_FALSE_REJECT_RATE, value_parser = parse_rate)]
     false_reject_rate: f64,
@@ -45,6 +51,26 @@ fn parse_rate(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(r) if r > 0.0 && r <= 0.5 => Ok(r),
         _ => Err("expected a rate above 0 and at most 0.5, e.g. 0.01".into()),
+    }
+}
+
+fn parse_scoring(s: &str) -> Result<ImageScoring, String> {
+    let count = |n: &str| n.parse::<usize>().map_err(|e| e.to_string());
+    match s.split_once(':') {
+        None if s == "max" => Ok(ImageScoring::MaxPatch),
+        Some(("reweighted", b)) => Ok(ImageScoring::Reweighted {
+            neighbours: count(b)?.max(2),
+        }),
+        Some(("top", k)) => Ok(ImageScoring::TopMean {
+            patches: count(k)?.max(1),
+        }),
+        // The spreads are fitted on the held-out good images during training.
+        Some(("fused", k)) => Ok(ImageScoring::Fused {
+            patches: count(k)?.max(1),
+            worst: GoodSpread { mean: 0.0, sd: 1.0 },
+            top: GoodSpread { mean: 0.0, sd: 1.0 },
+        }),
+        _ => Err("expected max, reweighted:B, top:K or fused:K".into()),
     }
 }
 
@@ -88,6 +114,7 @@ pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
         },
         blocks: args.blocks,
         memory_cap: args.memory_cap as usize,
+        scoring: args.scoring,
         false_reject_rate: args.false_reject_rate,
         version: format!("{name}-{}", now.format("%Y%m%dT%H%M%SZ")),
         created_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -144,6 +171,29 @@ mod tests {
         assert!(parse_roi("1,2,3").is_err());
         assert!(parse_roi("1,2,0,4").is_err());
         assert!(parse_roi("a,b,c,d").is_err());
+    }
+
+    #[test]
+    fn the_default_scoring_option_is_the_librarys_default() {
+        assert_eq!(
+            super::parse_scoring(super::DEFAULT_SCORING),
+            Ok(linesight_vision::train::DEFAULT_SCORING)
+        );
+    }
+
+    #[test]
+    fn scoring_parses_each_kind() {
+        use linesight_vision::patchcore::ImageScoring;
+        assert_eq!(super::parse_scoring("max"), Ok(ImageScoring::MaxPatch));
+        assert_eq!(
+            super::parse_scoring("reweighted:9"),
+            Ok(ImageScoring::Reweighted { neighbours: 9 })
+        );
+        assert!(matches!(
+            super::parse_scoring(super::DEFAULT_SCORING),
+            Ok(ImageScoring::Fused { patches: 10, .. })
+        ));
+        assert!(super::parse_scoring("top:x").is_err() && super::parse_scoring("mean").is_err());
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::{
     calibrate::Calibration,
     classifier::DefectHead,
     heatmap::MapNormalisation,
-    patchcore::MemoryBank,
+    patchcore::{ImageScoring, MemoryBank},
 };
 
 pub const MANIFEST: &str = "manifest.json";
@@ -43,6 +43,9 @@ pub struct Manifest {
     pub input: InputTransform,
     /// Backbone blocks whose outputs form the patch embedding.
     pub blocks: Vec<usize>,
+    /// How patch distances become the image score (absent: the worst patch).
+    #[serde(default)]
+    pub scoring: ImageScoring,
     pub threshold: f32,
     pub calibration: Calibration,
     pub normalisation: MapNormalisation,
@@ -325,6 +328,18 @@ fn check_numbers(m: &Manifest) -> Result<(), String> {
             m.blocks
         ));
     }
+    let too_few = match m.scoring {
+        ImageScoring::Reweighted { neighbours } => neighbours < 2,
+        ImageScoring::TopMean { patches } => patches == 0,
+        ImageScoring::Fused { patches, worst, top } => {
+            let spreads = [worst.mean, worst.sd, top.mean, top.sd];
+            patches == 0 || spreads.iter().any(|v| !v.is_finite()) || worst.sd <= 0.0 || top.sd <= 0.0
+        }
+        ImageScoring::MaxPatch => false,
+    };
+    if too_few {
+        return Err(format!("scoring {:?} needs a larger count", m.scoring));
+    }
     let stages = stage_outputs();
     let channels: usize = m.blocks.iter().map(|&b| block_channels(&stages, b)).sum();
     if channels != m.memory_bank.dims {
@@ -439,6 +454,7 @@ mod tests {
                 roi: None,
             },
             blocks: vec![4, 10],
+            scoring: ImageScoring::default(),
             threshold: 3.5,
             calibration: Calibration::GoodQuantile {
                 false_reject_rate: 0.01,
@@ -500,6 +516,35 @@ mod tests {
     }
 
     #[test]
+    fn a_manifest_without_scoring_scores_by_the_worst_patch() {
+        let (_tmp, dir) = saved();
+        let path = dir.join(MANIFEST);
+        let mut m: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        m.as_object_mut().unwrap().remove("scoring").unwrap();
+        fs::write(&path, m.to_string()).unwrap();
+        let b = Bundle::load(&dir, BACKBONE).unwrap();
+        assert_eq!(b.manifest.scoring, ImageScoring::MaxPatch);
+    }
+
+    #[test]
+    fn a_fitted_scoring_round_trips() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("bundle");
+        let spread = |mean, sd| crate::patchcore::GoodSpread { mean, sd };
+        let scoring = ImageScoring::Fused {
+            patches: 10,
+            worst: spread(20.5, 1.25),
+            top: spread(18.0, 0.75),
+        };
+        let m = Manifest {
+            scoring,
+            ..manifest()
+        };
+        Bundle::save(&dir, m, &MemoryBank::new(vec![0.5; DIMS], DIMS), None).unwrap();
+        assert_eq!(Bundle::load(&dir, BACKBONE).unwrap().manifest.scoring, scoring);
+    }
+
+    #[test]
     fn malformed_weights_behind_a_valid_checksum_are_named() {
         let (_tmp, dir) = saved();
         let good = fs::read(dir.join(MEMORY_BANK)).unwrap();
@@ -535,6 +580,11 @@ mod tests {
             ("/blocks", serde_json::json!([4])),
             ("/input/std", serde_json::json!(0.0)),
             ("/input/size", serde_json::json!(0)),
+            (
+                "/scoring",
+                serde_json::json!({"kind": "reweighted", "neighbours": 1}),
+            ),
+            ("/scoring", serde_json::json!({"kind": "top_mean", "patches": 0})),
         ];
         for (pointer, value) in broken {
             let mut m = original.clone();

@@ -2,6 +2,8 @@
 //! every normal patch seen in training, so nearest-neighbour scoring stays
 //! fast without forgetting rare normal appearance.
 
+use rayon::prelude::*;
+
 /// Dimensions rows are projected to before selection: distances between
 /// patches survive a random projection well (Johnson–Lindenstrauss), and the
 /// selection runs several times faster.
@@ -61,19 +63,44 @@ fn k_center(rows: &[f32], dim: usize, target: usize) -> Vec<usize> {
     while picked.len() < target {
         picked.push(next);
         let center = &rows[next * dim..(next + 1) * dim];
-        let mut farthest = (0, f32::MIN);
-        for (i, (row, best)) in rows.chunks_exact(dim).zip(min_dist.iter_mut()).enumerate() {
-            let d = squared_distance(row, center);
-            if d < *best {
-                *best = d;
-            }
-            if *best > farthest.1 {
-                farthest = (i, *best);
-            }
-        }
-        next = farthest.0;
+        // Chunks in parallel; ties go to the lowest index, as in one pass.
+        next = rows
+            .par_chunks(CHUNK * dim)
+            .zip(min_dist.par_chunks_mut(CHUNK))
+            .enumerate()
+            .map(|(c, (rows, mins))| farthest_after(rows, mins, center, c * CHUNK))
+            .reduce(
+                || (0, f32::MIN),
+                |a, b| {
+                    if b.1 > a.1 || (b.1 == a.1 && b.0 < a.0) {
+                        b
+                    } else {
+                        a
+                    }
+                },
+            )
+            .0;
     }
     picked
+}
+
+/// Rows per parallel task of a k-center step.
+const CHUNK: usize = 4096;
+
+/// Lowers each row's distance to the picks by `center`'s; returns the
+/// farthest row (index from `first`) and its distance.
+fn farthest_after(rows: &[f32], mins: &mut [f32], center: &[f32], first: usize) -> (usize, f32) {
+    let mut farthest = (first, f32::MIN);
+    for (i, (row, best)) in rows.chunks_exact(center.len()).zip(mins).enumerate() {
+        let d = squared_distance(row, center);
+        if d < *best {
+            *best = d;
+        }
+        if *best > farthest.1 {
+            farthest = (first + i, *best);
+        }
+    }
+    farthest
 }
 
 fn squared_distance(a: &[f32], b: &[f32]) -> f32 {
@@ -111,6 +138,20 @@ mod tests {
         let p = project(&rows, 100, PROJECTED_DIMS);
         let d = squared_distance(&p[..PROJECTED_DIMS], &p[PROJECTED_DIMS..]).sqrt();
         assert!(d > 30.0 && d < 70.0, "projected distance {d}, true 50");
+    }
+
+    #[test]
+    fn parallel_chunks_pick_as_one_pass_would() {
+        let rows: Vec<f32> = (0..2 * (2 * CHUNK + 77))
+            .map(|i| ((i * 7919) % 1009) as f32)
+            .collect();
+        let mut min_dist = vec![f32::INFINITY; rows.len() / 2];
+        let (mut want, mut next) = (Vec::new(), 0);
+        while want.len() < 30 {
+            want.push(next);
+            next = farthest_after(&rows, &mut min_dist, &rows[next * 2..next * 2 + 2], 0).0;
+        }
+        assert_eq!(k_center(&rows, 2, 30), want);
     }
 
     #[test]

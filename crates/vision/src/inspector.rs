@@ -86,7 +86,7 @@ impl Inspector {
         let input = input_for(image, &self.manifest.input);
         let embeddings = patch_embeddings(&self.net, &input, &self.manifest.blocks);
         let grid = AnomalyGrid::of(&self.bank, &embeddings);
-        let score = grid.score();
+        let score = self.manifest.scoring.score(&self.bank, &embeddings, &grid);
         let threshold = self.threshold(sensitivity);
         // Fail closed: a score that is not a number rejects the part.
         let verdict = if score <= threshold {

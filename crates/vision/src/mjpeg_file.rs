@@ -233,7 +233,8 @@ mod tests {
         let path = tmp.path().join("line.mjpeg");
         let mut f = File::create(&path).unwrap();
         f.write_all(&jpeg(20)).unwrap();
-        f.write_all(b"\r\n--boundary\r\nContent-Type: image/jpeg\r\n\r\n").unwrap();
+        f.write_all(b"\r\n--boundary\r\nContent-Type: image/jpeg\r\n\r\n")
+            .unwrap();
         f.write_all(&with_thumbnail(&jpeg(120), &jpeg(250))).unwrap();
         f.write_all(&jpeg(200)).unwrap();
         drop(f);
@@ -264,7 +265,11 @@ mod tests {
         assert!(got[1].as_ref().unwrap_err().contains("cut short"));
 
         let mut looped = MjpegFileSource::open(&path, 500.0, true).unwrap();
-        let seqs: Vec<u64> = shades(&mut looped, 6).into_iter().filter_map(Result::ok).map(|(s, _)| s).collect();
+        let seqs: Vec<u64> = shades(&mut looped, 6)
+            .into_iter()
+            .filter_map(Result::ok)
+            .map(|(s, _)| s)
+            .collect();
         assert_eq!(seqs, [0, 1, 2], "each good frame once per pass, numbered on");
     }
 

@@ -5,9 +5,10 @@
 //! coarser one upsampled to the finer grid, concatenated. Training keeps a
 //! greedy coreset of the good patches as a memory bank; at inspection every
 //! patch scores its distance to the nearest bank entry. The grid of distances
-//! is the anomaly map, its maximum the image score.
+//! is the anomaly map; [`ImageScoring`] turns it into the image score.
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::{
     coreset::greedy_k_center,
@@ -175,6 +176,38 @@ impl MemoryBank {
         &self.values
     }
 
+    fn row(&self, i: usize) -> &[f32] {
+        &self.values[i * self.dims..][..self.dims]
+    }
+
+    /// PatchCore's eq. 7 factor for `query`: 1 − softmax, taken at its
+    /// nearest entry m*, of its distances to m* and m*'s nearest entries
+    /// (`neighbours` in all, m* included). Within [1 − 1/neighbours, 1): near 1
+    /// when m* stands alone, lowest when m* sits in a dense crowd.
+    pub fn rarity_weight(&self, query: &[f32], neighbours: usize) -> f32 {
+        let dist = |a: &[f32], b: &[f32]| -> f32 {
+            a.iter()
+                .zip(b)
+                .map(|(x, y)| (x - y) * (x - y))
+                .sum::<f32>()
+                .sqrt()
+        };
+        let nearest = (0..self.len())
+            .min_by(|&a, &b| dist(query, self.row(a)).total_cmp(&dist(query, self.row(b))))
+            .expect("a bank has entries");
+        let centre = self.row(nearest);
+        let mut crowd: Vec<(f32, usize)> = (0..self.len()).map(|i| (dist(centre, self.row(i)), i)).collect();
+        let b = neighbours.clamp(1, crowd.len());
+        crowd.select_nth_unstable_by(b - 1, |x, y| x.0.total_cmp(&y.0));
+        let d_star = dist(query, centre);
+        // exp(d*) / Σ exp(d) = 1 / Σ exp(d − d*); every d ≥ d*, so nothing overflows to NaN.
+        let sum: f32 = crowd[..b]
+            .iter()
+            .map(|&(_, i)| (dist(query, self.row(i)) - d_star).exp())
+            .sum();
+        1.0 - 1.0 / sum.max(1.0)
+    }
+
     /// Distance from each query row (`dims` wide) to its nearest bank entry.
     pub fn nearest_distance(&self, queries: &[f32]) -> Vec<f32> {
         let (m, d) = (self.len(), self.dims);
@@ -234,6 +267,109 @@ impl AnomalyGrid {
     }
 }
 
+/// How an image's patch distances become its score. Bundles that name none
+/// score by the worst patch, as they always did.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ImageScoring {
+    /// The worst patch's distance.
+    #[default]
+    MaxPatch,
+    /// PatchCore's re-weighting (Roth et al. 2022, eq. 7): the worst patch's
+    /// distance counts more when its nearest bank entry is itself a rare
+    /// normal appearance, far from its own `neighbours` nearest entries.
+    Reweighted { neighbours: usize },
+    /// Mean of the `patches` worst patches.
+    TopMean { patches: usize },
+    /// The worst patch or the mean of the `patches` worst, whichever is
+    /// further above its spread on held-out good images, in worst-patch
+    /// units: a small sharp defect and a faint wide one both stand out.
+    Fused {
+        patches: usize,
+        worst: GoodSpread,
+        top: GoodSpread,
+    },
+}
+
+/// Mean and standard deviation of an image statistic over held-out good images.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GoodSpread {
+    pub mean: f32,
+    pub sd: f32,
+}
+
+impl GoodSpread {
+    /// Of `values`; the spread never below a hair, so that z-scores stay finite.
+    pub fn of(values: &[f32]) -> Self {
+        let n = values.len().max(1) as f32;
+        let mean = values.iter().sum::<f32>() / n;
+        let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / (n - 1.0).max(1.0);
+        Self {
+            mean,
+            sd: var.sqrt().max(1e-6),
+        }
+    }
+
+    fn z(self, v: f32) -> f32 {
+        (v - self.mean) / self.sd
+    }
+}
+
+/// Mean of the `k` largest values (all of them when fewer).
+fn top_mean(values: &[f32], k: usize) -> f32 {
+    let mut v = values.to_vec();
+    v.sort_by(|a, b| b.total_cmp(a));
+    let top = &v[..k.clamp(1, v.len())];
+    top.iter().sum::<f32>() / top.len() as f32
+}
+
+impl ImageScoring {
+    /// The image score of `grid`, the distances of `embeddings` to `bank`.
+    /// NaN whenever any patch is (fail closed).
+    pub fn score(self, bank: &MemoryBank, embeddings: &FeatureMap, grid: &AnomalyGrid) -> f32 {
+        let worst = grid.score();
+        if worst.is_nan() {
+            return worst;
+        }
+        match self {
+            Self::MaxPatch => worst,
+            Self::Reweighted { neighbours } => {
+                let at = grid.values.iter().position(|&v| v == worst).unwrap_or(0);
+                let c = embeddings.channels;
+                worst * bank.rarity_weight(&embeddings.data[at * c..][..c], neighbours)
+            }
+            Self::TopMean { patches } => top_mean(&grid.values, patches),
+            Self::Fused {
+                patches,
+                worst: w,
+                top,
+            } => {
+                let z = w.z(worst).max(top.z(top_mean(&grid.values, patches)));
+                w.mean + w.sd * z
+            }
+        }
+    }
+}
+
+impl ImageScoring {
+    /// This scoring with its good-image spreads taken from held-out `grids`
+    /// (only [`ImageScoring::Fused`] has any).
+    pub fn fitted(self, grids: &[AnomalyGrid]) -> Self {
+        match self {
+            Self::Fused { patches, .. } => {
+                let worst: Vec<f32> = grids.iter().map(AnomalyGrid::score).collect();
+                let top: Vec<f32> = grids.iter().map(|g| top_mean(&g.values, patches)).collect();
+                Self::Fused {
+                    patches,
+                    worst: GoodSpread::of(&worst),
+                    top: GoodSpread::of(&top),
+                }
+            }
+            other => other,
+        }
+    }
+}
+
 /// Scores every patch of one image against the bank.
 pub fn score(net: &CpuNet, bank: &MemoryBank, input: &FeatureMap, blocks: &[usize]) -> AnomalyGrid {
     AnomalyGrid::of(bank, &patch_embeddings(net, input, blocks))
@@ -276,6 +412,114 @@ mod tests {
             values: vec![1.0, 2.0],
         };
         assert_eq!(grid.score(), 2.0);
+    }
+
+    /// A grid of `values` (one row) with one-channel embeddings equal to them.
+    fn row_grid(values: &[f32]) -> (FeatureMap, AnomalyGrid) {
+        let emb = FeatureMap {
+            height: 1,
+            width: values.len(),
+            channels: 1,
+            data: values.to_vec(),
+        };
+        let grid = AnomalyGrid {
+            width: values.len(),
+            height: 1,
+            values: values.to_vec(),
+        };
+        (emb, grid)
+    }
+
+    #[test]
+    fn reweighting_raises_a_patch_whose_nearest_entry_stands_alone() {
+        // Nine entries crowd the origin, one stands alone at x = 100.
+        let mut rows: Vec<[f32; 2]> = (0..9).map(|i| [0.0, i as f32 * 0.1]).collect();
+        rows.push([100.0, 0.0]);
+        let bank = MemoryBank::new(flat(&rows), 2);
+        let crowded = bank.rarity_weight(&[3.0, 0.4], 9);
+        let alone = bank.rarity_weight(&[103.0, 0.0], 9);
+        assert!((crowded - (1.0 - 1.0 / 9.0)).abs() < 0.02, "{crowded}");
+        assert!(alone > 0.999 && alone < 1.0 + 1e-6, "{alone}");
+    }
+
+    #[test]
+    fn reweighted_score_scales_the_worst_patch() {
+        let bank = MemoryBank::new(vec![0.0, 0.1, 0.2, 10.0], 1);
+        let (emb, grid) = row_grid(&[0.05, 3.0, 1.0]);
+        let s = ImageScoring::Reweighted { neighbours: 3 }.score(&bank, &emb, &grid);
+        let want = 3.0 * bank.rarity_weight(&[3.0], 3);
+        assert!((s - want).abs() < 1e-6 && s < 3.0 && s > 2.0, "{s}");
+    }
+
+    #[test]
+    fn top_mean_averages_the_worst_patches() {
+        let bank = MemoryBank::new(vec![0.0], 1);
+        let (emb, grid) = row_grid(&[1.0, 5.0, 3.0, 4.0]);
+        assert_eq!(
+            ImageScoring::TopMean { patches: 2 }.score(&bank, &emb, &grid),
+            4.5
+        );
+        assert_eq!(
+            ImageScoring::TopMean { patches: 9 }.score(&bank, &emb, &grid),
+            3.25
+        );
+        assert_eq!(ImageScoring::MaxPatch.score(&bank, &emb, &grid), 5.0);
+    }
+
+    #[test]
+    fn fused_takes_the_more_unusual_statistic_in_worst_patch_units() {
+        let bank = MemoryBank::new(vec![0.0], 1);
+        let spread = |mean, sd| GoodSpread { mean, sd };
+        let fused = ImageScoring::Fused {
+            patches: 2,
+            worst: spread(5.0, 1.0),
+            top: spread(2.0, 0.5),
+        };
+        // Worst patch 6 (z 1), top-2 mean 3.5 (z 3): the wide one wins, as 5 + 1 · 3.
+        let (emb, grid) = row_grid(&[1.0, 6.0, 1.0, 1.0]);
+        assert_eq!(fused.score(&bank, &emb, &grid), 8.0);
+        // A sharp spike where the top mean varies widely: the worst patch wins, as itself.
+        let fused = ImageScoring::Fused {
+            patches: 2,
+            worst: spread(5.0, 1.0),
+            top: spread(2.0, 4.0),
+        };
+        let (emb, grid) = row_grid(&[9.0, 1.0, 1.0, 1.0]);
+        assert_eq!(fused.score(&bank, &emb, &grid), 9.0);
+    }
+
+    #[test]
+    fn fitting_takes_the_spreads_of_held_out_grids() {
+        let grids: Vec<AnomalyGrid> = [[1.0, 3.0], [2.0, 5.0]].iter().map(|v| row_grid(v).1).collect();
+        let fused = ImageScoring::Fused {
+            patches: 2,
+            worst: GoodSpread { mean: 0.0, sd: 1.0 },
+            top: GoodSpread { mean: 0.0, sd: 1.0 },
+        };
+        let ImageScoring::Fused { worst, top, .. } = fused.fitted(&grids) else {
+            panic!("fitting keeps the kind");
+        };
+        assert_eq!((worst.mean, top.mean), (4.0, 2.75));
+        assert!((worst.sd - 2f32.sqrt()).abs() < 1e-6 && (top.sd - 0.75 * 2f32.sqrt()).abs() < 1e-6);
+        assert_eq!(ImageScoring::MaxPatch.fitted(&grids), ImageScoring::MaxPatch);
+    }
+
+    #[test]
+    fn every_scoring_fails_closed_on_nan() {
+        let bank = MemoryBank::new(vec![0.0, 1.0], 1);
+        let (emb, grid) = row_grid(&[1.0, f32::NAN]);
+        for s in [
+            ImageScoring::MaxPatch,
+            ImageScoring::Reweighted { neighbours: 2 },
+            ImageScoring::TopMean { patches: 1 },
+            ImageScoring::Fused {
+                patches: 1,
+                worst: GoodSpread { mean: 0.0, sd: 1.0 },
+                top: GoodSpread { mean: 0.0, sd: 1.0 },
+            },
+        ] {
+            assert!(s.score(&bank, &emb, &grid).is_nan(), "{s:?}");
+        }
     }
 
     #[test]
