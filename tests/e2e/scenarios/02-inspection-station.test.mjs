@@ -41,9 +41,15 @@ test("inspection station: start the demo line, see parts judged, open an NG part
     await app.screenshot("monitor-running");
 
     // One in six demo parts is defective: wait for an NG, then open it.
-    await app.driver.wait(async () => (await count(app, "monitor-ng")) >= 1, 120_000, "an NG part");
-    const gallery = await app.find("monitor-gallery");
+    // An NG part's heatmap lies over the live view until the next part is judged.
+    await app.driver.wait(
+      async () => (await app.driver.findElements(app.byTestId("monitor-heatmap"))).length > 0,
+      120_000,
+      "an NG part's heatmap on the live view",
+    );
     await app.screenshot("monitor-ng");
+    assert.ok((await count(app, "monitor-ng")) >= 1);
+    const gallery = await app.find("monitor-gallery");
     await (await gallery.findElement(By.css("button"))).click();
     await app.find("evidence-heatmap");
     await app.screenshot("ng-detail");

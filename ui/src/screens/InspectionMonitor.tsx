@@ -42,6 +42,7 @@ export default function InspectionMonitor({ session }: { session: Session }) {
   const [selected, setSelected] = useState<number | null>(null);
   const [preview, setPreview] = useState<{ src: string; width: number; height: number } | null>(null);
   const [last, setLast] = useState<StationVerdict | null>(null);
+  const [lastHeat, setLastHeat] = useState<{ id: number; src: string } | null>(null);
   const [health, setHealth] = useState<Health | null>(null);
   const [gallery, setGallery] = useState<InspectionRow[]>([]);
   const [alarm, setAlarm] = useState<string | null>(null);
@@ -144,6 +145,14 @@ export default function InspectionMonitor({ session }: { session: Session }) {
         if (v.ng) {
           beep();
           void loadGallery(v.stationId);
+          // The NG part's heatmap goes over the live view until the next verdict.
+          const id = v.id;
+          if (id !== null) {
+            commands.inspectionImage(id, true).then(
+              (src) => src !== null && setLastHeat({ id, src }),
+              () => undefined,
+            );
+          }
         }
       }),
     ];
@@ -223,7 +232,9 @@ export default function InspectionMonitor({ session }: { session: Session }) {
               ) : (
                 <div className="monitor-preview-empty">{station?.running ? t("monitor.waiting") : t("monitor.stopped")}</div>
               )}
-              {preview !== null && roi !== null && <RoiBox roi={roi} frame={preview} />}
+              {preview !== null && roi !== null && (
+                <RoiBox roi={roi} frame={preview} heatmap={last?.ng && lastHeat?.id === last.id ? lastHeat.src : null} />
+              )}
             </div>
             {last !== null && (
               <Space style={{ marginTop: 8 }}>
@@ -318,7 +329,16 @@ export default function InspectionMonitor({ session }: { session: Session }) {
 }
 
 /** The inspected region, in camera-frame pixels, over the scaled preview. */
-function RoiBox({ roi, frame }: { roi: [number, number, number, number]; frame: { width: number; height: number } }) {
+/** The inspected region drawn on the live view; the last NG part's heatmap fills it. */
+function RoiBox({
+  roi,
+  frame,
+  heatmap,
+}: {
+  roi: [number, number, number, number];
+  frame: { width: number; height: number };
+  heatmap: string | null;
+}) {
   const [x, y, w, h] = roi;
   return (
     <div
@@ -329,6 +349,10 @@ function RoiBox({ roi, frame }: { roi: [number, number, number, number]; frame: 
         width: `${(100 * w) / frame.width}%`,
         height: `${(100 * h) / frame.height}%`,
       }}
-    />
+    >
+      {heatmap !== null && (
+        <img src={heatmap} alt="" style={{ width: "100%", height: "100%", opacity: 0.75 }} data-testid="monitor-heatmap" />
+      )}
+    </div>
   );
 }
