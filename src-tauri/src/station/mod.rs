@@ -312,6 +312,8 @@ impl Stations {
         if let Some(s) = station {
             s.stop();
         }
+        // A collection of good parts ends with the run that was feeding it.
+        self.teaching.collect(id, 0);
     }
 
     pub fn request_inspection(&self, id: i64) -> bool {
