@@ -21,15 +21,10 @@ use chrono::Utc;
 use image::RgbImage;
 use linesight_mes::inspections::RelabelKind;
 use linesight_vision::{
-    backbone::{INPUT_SIZE, PIXEL_MEAN, PIXEL_STD},
-    bundle::{Bundle, InputTransform, sha256_hex},
+    bundle::{Bundle, sha256_hex},
     cpu_net::CpuNet,
     dataset::{DataSet, DataSetError, images_in},
-    patchcore::DEFAULT_BLOCKS,
-    train::{
-        self, DEFAULT_FALSE_REJECT_RATE, DEFAULT_MEMORY_CAP, DEFAULT_SCORING, Progress, TrainConfig,
-        TrainError,
-    },
+    train::{self, Progress, TrainConfig, TrainError},
 };
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -248,21 +243,11 @@ impl Teaching {
         }
         let now = Utc::now();
         let name = format!("station{station}-{}", now.format("%Y%m%d-%H%M%S"));
-        let cfg = TrainConfig {
-            input: InputTransform {
-                size: INPUT_SIZE,
-                mean: PIXEL_MEAN,
-                std: PIXEL_STD,
-                // The set holds the station's inspected regions already.
-                roi: None,
-            },
-            blocks: DEFAULT_BLOCKS.to_vec(),
-            memory_cap: DEFAULT_MEMORY_CAP,
-            scoring: DEFAULT_SCORING,
-            false_reject_rate: DEFAULT_FALSE_REJECT_RATE,
-            version: name.clone(),
-            created_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        };
+        // The set holds the station's inspected regions already: no ROI.
+        let cfg = TrainConfig::defaults(
+            name.clone(),
+            now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        );
         let out = self.models_dir.join(&name);
         let me = self.clone();
         let spawned = std::thread::Builder::new()

@@ -14,7 +14,6 @@ use image::RgbImage;
 use linesight_datagen::{Category, SetSpec, generate};
 use linesight_vision::{
     backbone::{INPUT_SIZE, PIXEL_MEAN, PIXEL_STD},
-    bundle::InputTransform,
     dataset::{DataSet, images_in},
     patchcore::DEFAULT_BLOCKS,
     preprocess::{load_rgb, to_map},
@@ -187,20 +186,7 @@ fn time_training(models: &Models, count: usize) -> anyhow::Result<f64> {
     };
     let set = generate(&spec, dir.path())?;
     let data = DataSet::scan(&set.root)?;
-    let cfg = TrainConfig {
-        input: InputTransform {
-            size: INPUT_SIZE,
-            mean: PIXEL_MEAN,
-            std: PIXEL_STD,
-            roi: None,
-        },
-        blocks: DEFAULT_BLOCKS.to_vec(),
-        memory_cap: linesight_vision::train::DEFAULT_MEMORY_CAP,
-        scoring: linesight_vision::train::DEFAULT_SCORING,
-        false_reject_rate: 0.01,
-        version: "bench".into(),
-        created_at: chrono::Utc::now().to_rfc3339(),
-    };
+    let cfg = TrainConfig::defaults("bench".into(), chrono::Utc::now().to_rfc3339());
     let start = Instant::now();
     train(
         &models.net,

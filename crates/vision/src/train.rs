@@ -8,6 +8,7 @@ use std::{
 };
 
 use crate::{
+    backbone::{INPUT_SIZE, PIXEL_MEAN, PIXEL_STD},
     bundle::{BackboneRef, FORMAT_VERSION, InputTransform, Manifest, Metrics, TrainingSummary, WeightsRef},
     calibrate::{
         CalibrationError, Confusion, MIN_HELD_OUT_GOOD, auroc, threshold_from_good, threshold_youden,
@@ -17,7 +18,7 @@ use crate::{
     dataset::{DataSet, hash_files},
     heatmap::MapNormalisation,
     inspector::input_for,
-    patchcore::{AnomalyGrid, GoodSpread, ImageScoring, MemoryBank, patch_embeddings},
+    patchcore::{AnomalyGrid, DEFAULT_BLOCKS, GoodSpread, ImageScoring, MemoryBank, patch_embeddings},
     preprocess::{ImageError, load_rgb},
 };
 
@@ -49,6 +50,27 @@ pub struct TrainConfig {
     pub version: String,
     /// RFC 3339, UTC.
     pub created_at: String,
+}
+
+impl TrainConfig {
+    /// What every new model starts from: the whole image at the backbone's
+    /// input size, and the default blocks, bank cap, scoring and reject rate.
+    pub fn defaults(version: String, created_at: String) -> Self {
+        Self {
+            input: InputTransform {
+                size: INPUT_SIZE,
+                mean: PIXEL_MEAN,
+                std: PIXEL_STD,
+                roi: None,
+            },
+            blocks: DEFAULT_BLOCKS.to_vec(),
+            memory_cap: DEFAULT_MEMORY_CAP,
+            scoring: DEFAULT_SCORING,
+            false_reject_rate: DEFAULT_FALSE_REJECT_RATE,
+            version,
+            created_at,
+        }
+    }
 }
 
 /// Where training is, for a progress bar.
