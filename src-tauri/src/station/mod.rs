@@ -19,7 +19,7 @@ use linesight_mes::{
 };
 use linesight_vision::{
     archive::{Archive, Key},
-    camera::{V4l2Source, validate_device_path},
+    camera::V4l2Source,
     convert::PixelFormat,
     heatmap::overlay,
     inspector::{Inspector, Verdict},
@@ -356,8 +356,7 @@ fn open_source(source: &SourceSettings, recordings: &Path) -> Result<OpenSource,
             height,
             fps,
         } => {
-            // A device path from the settings is only ever a V4L2 node.
-            validate_device_path(&device).map_err(|e| StationError::Settings(e.to_string()))?;
+            // V4l2Source::open refuses any path but a V4L2 node itself.
             let format = PixelFormat::from_fourcc_str(&fourcc)
                 .ok_or_else(|| StationError::Settings(format!("pixel format {fourcc:?}")))?;
             Box::new(move || {
