@@ -38,6 +38,20 @@ pub enum Error {
     RelabelNotAllowed { relabel: Relabel, verdict: Verdict },
 }
 
+impl Error {
+    /// `field` is already used when the database refused a duplicate
+    /// (a UNIQUE index); any other failure as it is.
+    pub(crate) fn taken(err: sqlx::Error, field: Field) -> Self {
+        match &err {
+            sqlx::Error::Database(db) if db.is_unique_violation() => Error::Invalid {
+                field,
+                rule: Rule::Taken,
+            },
+            _ => err.into(),
+        }
+    }
+}
+
 /// Input fields that validation can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {

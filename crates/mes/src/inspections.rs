@@ -287,16 +287,6 @@ fn list_query(
     q
 }
 
-fn station_name_taken(err: sqlx::Error) -> Error {
-    match &err {
-        sqlx::Error::Database(db) if db.is_unique_violation() => Error::Invalid {
-            field: Field::StationName,
-            rule: Rule::Taken,
-        },
-        _ => err.into(),
-    }
-}
-
 impl Store {
     pub async fn create_station(&self, new: NewStation, actor: &User, machine: &str) -> Result<Station> {
         let name = validate::station_name(&new.name)?;
@@ -315,7 +305,7 @@ impl Store {
         .bind(now)
         .fetch_one(&mut *tx)
         .await
-        .map_err(station_name_taken)?;
+        .map_err(|e| Error::taken(e, Field::StationName))?;
         audit::write(
             &mut tx,
             now,
@@ -370,7 +360,7 @@ impl Store {
         .bind(id)
         .fetch_one(&mut *tx)
         .await
-        .map_err(station_name_taken)?;
+        .map_err(|e| Error::taken(e, Field::StationName))?;
         audit::write(
             &mut tx,
             now,

@@ -117,7 +117,7 @@ impl Store {
         .bind(now)
         .fetch_one(&mut *tx)
         .await
-        .map_err(username_taken)?;
+        .map_err(|e| Error::taken(e, crate::Field::Username))?;
         audit::write(
             &mut tx,
             now,
@@ -149,11 +149,7 @@ impl Store {
         let now = Utc::now();
         // IMMEDIATE: the admin count and the row read are the ones replaced.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let before: UserRow = sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(Error::UserNotFound { id })?;
+        let before = user_in(&mut tx, id).await?;
         if before.display_name == display_name && before.role == update.role && before.active == update.active
         {
             return Ok(before);
@@ -238,11 +234,7 @@ impl Store {
         };
         let now = Utc::now();
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let before: UserRow = sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(Error::UserNotFound { id })?;
+        let before = user_in(&mut tx, id).await?;
         let after: UserRow = sqlx::query_as(concat!(
             "UPDATE users SET badge = ?, pin_hash = ?, failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ?
              RETURNING ",
@@ -254,7 +246,7 @@ impl Store {
         .bind(id)
         .fetch_one(&mut *tx)
         .await
-        .map_err(|e| taken(e, crate::Field::Badge))?;
+        .map_err(|e| Error::taken(e, crate::Field::Badge))?;
         audit::write(
             &mut tx,
             now,
@@ -305,18 +297,13 @@ impl Store {
     }
 }
 
-fn username_taken(err: sqlx::Error) -> Error {
-    taken(err, crate::Field::Username)
-}
-
-fn taken(err: sqlx::Error, field: crate::Field) -> Error {
-    match &err {
-        sqlx::Error::Database(db) if db.is_unique_violation() => Error::Invalid {
-            field,
-            rule: crate::Rule::Taken,
-        },
-        _ => err.into(),
-    }
+/// The user `id` as stored now, read inside the transaction that changes it.
+async fn user_in(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<UserRow> {
+    sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(Error::UserNotFound { id })
 }
 
 #[cfg(test)]
