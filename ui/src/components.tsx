@@ -1,5 +1,6 @@
 // Small pieces the screens share.
-import { Segmented } from "antd";
+import { FileExcelOutlined } from "@ant-design/icons";
+import { Button, Input, Segmented, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { commands, type Language } from "./bindings";
@@ -43,5 +44,63 @@ export function LanguageSwitch() {
         { label: <span data-testid="lang-en">English</span>, value: "en" },
       ]}
     />
+  );
+}
+
+/**
+ * A range of local days, both included, as YYYY-MM-DD ("" = open). The
+ * platform's own date inputs: antd's DatePicker (dayjs) cannot run under
+ * the app's frozen prototypes.
+ */
+export function DayRange({
+  first,
+  last,
+  onChange,
+}: {
+  first: string;
+  last: string;
+  onChange: (first: string, last: string) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Input
+        type="date"
+        style={{ width: 160 }}
+        value={first}
+        aria-label={t("history.firstDay")}
+        onChange={(e) => onChange(e.target.value, last)}
+      />
+      <Typography.Text type="secondary">~</Typography.Text>
+      <Input
+        type="date"
+        style={{ width: 160 }}
+        value={last}
+        aria-label={t("history.lastDay")}
+        onChange={(e) => onChange(first, e.target.value)}
+      />
+    </>
+  );
+}
+
+/** Writes a list to an Excel file with `run` and says where it went. */
+export function ExportButton({ run, testId }: { run: () => Promise<string>; testId: string }) {
+  const { t } = useTranslation();
+  const notify = useNotify();
+  const [busy, setBusy] = useState(false);
+  const click = async () => {
+    setBusy(true);
+    try {
+      notify.success(t("history.exported", { path: await run() }));
+    } catch (e) {
+      notify.error(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Button icon={<FileExcelOutlined />} loading={busy} onClick={() => void click()} data-testid={testId}>
+      {t("history.export")}
+    </Button>
   );
 }

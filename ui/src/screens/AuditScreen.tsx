@@ -1,9 +1,9 @@
-import { FileExcelOutlined } from "@ant-design/icons";
 import { Alert, Button, Input, Select, Space, Table, Tag, Typography } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { commands, type AuditFilter, type AuditRow, type Session } from "../bindings";
 import { dateTime, localMidnight } from "../format";
+import { DayRange, ExportButton } from "../components";
 import { useNotify } from "../notify";
 
 const PAGE = 100;
@@ -52,7 +52,6 @@ export default function AuditScreen({ session }: { session: Session }) {
   const [rows, setRows] = useState<AuditRow[]>([]);
   const [more, setMore] = useState(false);
   const [loading, setLoading] = useState(false);
-  const [exporting, setExporting] = useState(false);
   const isAdmin = session.user.role === "admin";
 
   const load = useCallback(
@@ -89,37 +88,15 @@ export default function AuditScreen({ session }: { session: Session }) {
     void load(f, []);
   };
 
-  const exportAll = async () => {
-    setExporting(true);
-    try {
-      const path = await commands.exportAudit(storeFilter(filters, null));
-      notify.success(t("history.exported", { path }));
-    } catch (e) {
-      notify.error(e);
-    } finally {
-      setExporting(false);
-    }
-  };
-
   if (!isAdmin) return <Alert type="info" showIcon title={t("audit.adminOnly")} />;
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
       <Typography.Paragraph type="secondary">{t("audit.intro")}</Typography.Paragraph>
       <Space wrap>
-        <Input
-          type="date"
-          style={{ width: 160 }}
-          value={filters.firstDay}
-          aria-label={t("history.firstDay")}
-          onChange={(e) => search({ ...filters, firstDay: e.target.value })}
-        />
-        <Typography.Text type="secondary">~</Typography.Text>
-        <Input
-          type="date"
-          style={{ width: 160 }}
-          value={filters.lastDay}
-          aria-label={t("history.lastDay")}
-          onChange={(e) => search({ ...filters, lastDay: e.target.value })}
+        <DayRange
+          first={filters.firstDay}
+          last={filters.lastDay}
+          onChange={(firstDay, lastDay) => search({ ...filters, firstDay, lastDay })}
         />
         <Input.Search
           allowClear
@@ -145,9 +122,7 @@ export default function AuditScreen({ session }: { session: Session }) {
           onChange={(v: string | undefined) => search({ ...filters, entity: v ?? null })}
           options={ENTITIES.map((e) => ({ value: e, label: t(`audit.entities.${e}`) }))}
         />
-        <Button icon={<FileExcelOutlined />} loading={exporting} onClick={() => void exportAll()} data-testid="audit-export">
-          {t("history.export")}
-        </Button>
+        <ExportButton run={() => commands.exportAudit(storeFilter(filters, null))} testId="audit-export" />
       </Space>
       <Table<AuditRow>
         rowKey="id"

@@ -1,5 +1,4 @@
-import { FileExcelOutlined } from "@ant-design/icons";
-import { Button, Input, Select, Space, Table, Tag, Typography } from "antd";
+import { Button, Select, Space, Table, Tag } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
@@ -12,6 +11,7 @@ import {
   type Verdict,
 } from "../bindings";
 import { dateTime, localMidnight } from "../format";
+import { DayRange, ExportButton } from "../components";
 import { useNotify } from "../notify";
 import { useEvidence } from "./Evidence";
 
@@ -27,9 +27,6 @@ interface Filters {
 }
 
 const NO_FILTER: Filters = { stationId: null, firstDay: "", lastDay: "", verdict: null, defectType: null };
-
-// dayjs (antd's DatePicker) cannot run with the app's frozen prototypes, so
-// dates use the platform's own date inputs.
 
 function storeFilter(f: Filters, beforeId: number | null, limit: number): InspectionFilter {
   return {
@@ -73,7 +70,6 @@ export default function InspectionHistory({ session }: { session: Session }) {
   const [more, setMore] = useState(false);
   const [loading, setLoading] = useState(false);
   const [defectTypes, setDefectTypes] = useState<string[]>([]);
-  const [exporting, setExporting] = useState(false);
   const canReview = session.user.role !== "viewer";
   const stationName = (id: number) => stations.find((s) => s.id === id)?.name ?? `#${id}`;
   const evidence = useEvidence(t("history.image"), (row) => stationName(row.stationId));
@@ -136,18 +132,6 @@ export default function InspectionHistory({ session }: { session: Session }) {
     };
   }, [fetchPage, notify]);
 
-  const exportAll = async () => {
-    setExporting(true);
-    try {
-      const path = await commands.exportInspections(storeFilter(filters, null, PAGE));
-      notify.success(t("history.exported", { path }));
-    } catch (e) {
-      notify.error(e);
-    } finally {
-      setExporting(false);
-    }
-  };
-
   const review = async (row: InspectionRow, relabel: Relabel) => {
     try {
       const updated = await commands.relabelInspection(row.id, relabel);
@@ -170,20 +154,10 @@ export default function InspectionHistory({ session }: { session: Session }) {
           onChange={(v: number | undefined) => void search({ ...filters, stationId: v ?? null })}
           options={stations.map((s) => ({ value: s.id, label: s.name }))}
         />
-        <Input
-          type="date"
-          style={{ width: 160 }}
-          value={filters.firstDay}
-          aria-label={t("history.firstDay")}
-          onChange={(e) => void search({ ...filters, firstDay: e.target.value })}
-        />
-        <Typography.Text type="secondary">~</Typography.Text>
-        <Input
-          type="date"
-          style={{ width: 160 }}
-          value={filters.lastDay}
-          aria-label={t("history.lastDay")}
-          onChange={(e) => void search({ ...filters, lastDay: e.target.value })}
+        <DayRange
+          first={filters.firstDay}
+          last={filters.lastDay}
+          onChange={(firstDay, lastDay) => void search({ ...filters, firstDay, lastDay })}
         />
         <Select
           allowClear
@@ -206,9 +180,7 @@ export default function InspectionHistory({ session }: { session: Session }) {
           options={defectTypes.map((d) => ({ value: d, label: d }))}
           notFoundContent={t("history.noDefectTypes")}
         />
-        <Button icon={<FileExcelOutlined />} loading={exporting} onClick={() => void exportAll()} data-testid="history-export">
-          {t("history.export")}
-        </Button>
+        <ExportButton run={() => commands.exportInspections(storeFilter(filters, null, PAGE))} testId="history-export" />
       </Space>
       <Table<InspectionRow>
         rowKey="id"
