@@ -489,6 +489,8 @@ export type StationView = {
 	health: Health | null,
 	/**  Today's parts, as judged. */
 	today: Counters,
+	/**  The newest stored verdict `today` counts: later verdict events add to it. */
+	countedUpTo: number | null,
 };
 
 /**  Training of a station's model ended: the new bundle's name, or why not. */

@@ -475,6 +475,31 @@ impl Store {
         Ok(found.unwrap_or_default())
     }
 
+    /// A station's counters for `day` and the newest inspection they count,
+    /// read in one snapshot: a window that then hears of verdicts counts
+    /// only those after it, never one twice.
+    pub async fn counters_as_of(
+        &self,
+        station_id: StationId,
+        day: NaiveDate,
+    ) -> Result<(Counters, Option<InspectionId>)> {
+        let mut tx = self.pool.begin().await?;
+        let last: Option<InspectionId> = sqlx::query_scalar(
+            "SELECT id FROM inspections WHERE station_id = ? ORDER BY at DESC, id DESC LIMIT 1",
+        )
+        .bind(station_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let counters: Option<Counters> =
+            sqlx::query_as("SELECT total, ok, ng FROM station_counters WHERE station_id = ? AND day = ?")
+                .bind(station_id)
+                .bind(day)
+                .fetch_optional(&mut *tx)
+                .await?;
+        tx.commit().await?;
+        Ok((counters.unwrap_or_default(), last))
+    }
+
     pub async fn get_inspection(&self, id: InspectionId) -> Result<InspectionRow> {
         sqlx::query_as(SELECT_INSPECTION)
             .bind(id)
@@ -1183,6 +1208,28 @@ mod tests {
             Some(format!("2025-03-01/{st1}/27.png").as_str())
         );
         assert_eq!(invalid(store.recent_ng(st1, 0).await).0, Field::Limit);
+    }
+
+    #[tokio::test]
+    async fn counters_come_with_the_newest_inspection_they_count() {
+        let (_dir, store) = temp_store().await;
+        let boss = admin(&store).await;
+        let st = station(&store, &boss, "st1").await;
+        let day = t0().date_naive();
+        assert_eq!(
+            store.counters_as_of(st, day).await.unwrap(),
+            (Counters::default(), None)
+        );
+        store
+            .record_inspection(part(st, t0(), Verdict::Ok))
+            .await
+            .unwrap();
+        let last = store
+            .record_inspection(part(st, t0() + Duration::seconds(1), Verdict::Ng))
+            .await
+            .unwrap();
+        let (counters, newest) = store.counters_as_of(st, day).await.unwrap();
+        assert_eq!((counters.total, counters.ng, newest), (2, 1, Some(last)));
     }
 
     #[tokio::test]

@@ -37,6 +37,9 @@ pub struct StationView {
     pub health: Option<Health>,
     /// Today's parts, as judged.
     pub today: Counters,
+    /// The newest stored verdict `today` counts: later verdict events add to it.
+    #[specta(type = Option<i32>)]
+    pub counted_up_to: Option<i64>,
 }
 
 pub(crate) fn settings_of(config_json: &str) -> AppResult<StationSettings> {
@@ -47,10 +50,15 @@ pub(crate) fn settings_of(config_json: &str) -> AppResult<StationSettings> {
 }
 
 async fn view(state: &AppState, s: Station, settings: StationSettings) -> AppResult<StationView> {
+    let (today, counted_up_to) = state
+        .store
+        .counters_as_of(s.id, Local::now().date_naive())
+        .await?;
     Ok(StationView {
         running: state.stations.is_running(s.id),
         health: state.stations.health(s.id),
-        today: state.store.counters(s.id, Local::now().date_naive()).await?,
+        today,
+        counted_up_to,
         settings,
         active: s.active,
         id: s.id,

@@ -128,11 +128,14 @@ export default function InspectionMonitor({ session }: { session: Session }) {
         const v = e.payload;
         if (!mine(v.stationId)) return;
         setLast(v);
+        // A verdict the last listing already counted (its event arrived late) counts once.
+        const id = v.id;
         setStations((list) =>
           list.map((s) =>
-            s.id === v.stationId && v.id !== null
+            s.id === v.stationId && id !== null && id > (s.countedUpTo ?? 0)
               ? {
                   ...s,
+                  countedUpTo: id,
                   today: {
                     total: s.today.total + 1,
                     ok: s.today.ok + (v.ng ? 0 : 1),
@@ -146,7 +149,6 @@ export default function InspectionMonitor({ session }: { session: Session }) {
           beep();
           void loadGallery(v.stationId);
           // The NG part's heatmap goes over the live view until the next verdict.
-          const id = v.id;
           if (id !== null) {
             commands.inspectionImage(id, true).then(
               (src) => src !== null && setLastHeat({ id, src }),
