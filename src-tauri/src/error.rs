@@ -2,7 +2,7 @@
 //! code for the UI to branch on and a message in the machine's language.
 
 use chrono::Local;
-use linesight_mes::{Error as MesError, Field, Rule};
+use linesight_mes::{Error as MesError, Field, Rule, master::RowProblem};
 use serde::Serialize;
 use specta::Type;
 
@@ -45,6 +45,10 @@ pub enum ErrorCode {
     LastAdmin,
     /// A review that does not fit the verdict (false alarm on an OK part…).
     RelabelNotAllowed,
+    /// An import file had bad rows and nothing was stored; the message lists every one.
+    ImportRefused,
+    /// An import file is not an Excel file in the list's layout.
+    ImportFile,
     Internal,
 }
 
@@ -82,6 +86,15 @@ impl AppError {
     fn detailed(code: ErrorCode, detail: String) -> Self {
         let (ko, en) = (message(code, Language::Ko), message(code, Language::En));
         Self::with_message(code, format!("{ko} ({detail})"), format!("{en} ({detail})"))
+    }
+
+    /// An import file that lacks one of its list's columns.
+    pub fn import_header(ko: &str, en: &str) -> Self {
+        Self::with_message(
+            ErrorCode::ImportFile,
+            format!("파일 첫 행에 '{ko}' 열이 없습니다. 내보낸 파일의 양식을 쓰세요."),
+            format!("The file's first row has no '{en}' column. Use the layout of an exported file."),
+        )
     }
 
     pub fn station_not_running() -> Self {
@@ -151,6 +164,14 @@ fn message(code: ErrorCode, lang: Language) -> String {
             "사용하지 않는 검사 스테이션입니다. 설정에서 사용으로 바꾸세요.",
             "This station is not in use. Switch it on in its settings.",
         ),
+        ErrorCode::ImportRefused => (
+            "파일에 잘못된 행이 있어 아무것도 가져오지 않았습니다.",
+            "The file has bad rows, so nothing was imported.",
+        ),
+        ErrorCode::ImportFile => (
+            "엑셀(.xlsx) 파일이 아니거나 열 구성이 다릅니다. 내보낸 파일의 양식을 쓰세요.",
+            "Not an Excel (.xlsx) file in this list's layout. Use the layout of an exported file.",
+        ),
         ErrorCode::RelabelNotAllowed => (
             "오검출은 불량 판정에만, 미검출은 양품 판정에만 지정할 수 있습니다.",
             "A false alarm applies to rejected parts only, an escape to passed parts only.",
@@ -178,6 +199,33 @@ fn field_name(field: Field) -> (&'static str, &'static str) {
         Field::IdleTimeout => ("자동 로그아웃 시간(분)", "Idle sign-out (minutes)"),
         Field::Badge => ("사원증 번호", "Badge number"),
         Field::Pin => ("PIN 자릿수", "PIN length"),
+        Field::Code => ("코드", "Code"),
+        Field::Name => ("이름", "Name"),
+        Field::Kind => ("구분", "Type"),
+        Field::BizNo => ("사업자등록번호", "Business registration number"),
+        Field::Ceo => ("대표자", "CEO"),
+        Field::Phone => ("전화번호", "Phone"),
+        Field::Fax => ("팩스번호", "Fax"),
+        Field::Address => ("주소", "Address"),
+        Field::Remarks => ("비고", "Remarks"),
+        Field::PartNo => ("품번", "Part number"),
+        Field::Spec => ("규격", "Spec"),
+        Field::Unit => ("단위", "Unit"),
+        Field::Category => ("분류", "Category"),
+        Field::Maker => ("제조사", "Maker"),
+        Field::Manager => ("관리자", "Manager"),
+        Field::Price => ("가격", "Price"),
+        Field::CalibrationDue => ("검교정 예정일", "Calibration due"),
+        Field::Order => ("순서", "Order"),
+        Field::Attribute => ("속성", "Attribute"),
+        Field::WorkCenter => ("작업장", "Work centre"),
+        Field::CycleSeconds => ("표준 사이클 타임(초)", "Standard cycle time (s)"),
+        Field::Steps => ("공정 순서", "Routing steps"),
+        Field::MaintenanceText => ("보전 내용", "Maintenance text"),
+        Field::MaxDays => ("최대 리드타임(일)", "Max lead (days)"),
+        Field::DayOffset => ("착수 일수", "Day offset"),
+        Field::Active => ("사용 여부", "In use"),
+        Field::Reference => ("선택한 항목", "The chosen record"),
     }
 }
 
@@ -186,8 +234,14 @@ fn invalid(field: Field, rule: Rule) -> AppError {
 }
 
 /// A rule broken by the field called `(ko, en)`, in the user's language.
-fn invalid_named((ko, en): (&str, &str), rule: Rule) -> AppError {
-    let (ko, en) = match rule {
+fn invalid_named(name: (&str, &str), rule: Rule) -> AppError {
+    let (ko, en) = invalid_texts(name, rule);
+    AppError::with_message(ErrorCode::InvalidInput, ko, en)
+}
+
+/// The Korean and English sentences for a rule broken by the field called `(ko, en)`.
+fn invalid_texts((ko, en): (&str, &str), rule: Rule) -> (String, String) {
+    match rule {
         Rule::Required => (
             format!("{}{} 입력하세요.", ko, josa(ko, "을", "를")),
             format!("{en} is required."),
@@ -224,8 +278,19 @@ fn invalid_named((ko, en): (&str, &str), rule: Rule) -> AppError {
             format!("{ko}{} {min}에서 {max} 사이여야 합니다.", josa(ko, "은", "는")),
             format!("{en} must be between {min} and {max}."),
         ),
-    };
-    AppError::with_message(ErrorCode::InvalidInput, ko, en)
+        Rule::Format => (
+            format!("{ko}{} 올바르지 않습니다.", josa(ko, "이", "가")),
+            format!("{en} is not valid."),
+        ),
+        Rule::Unknown => (
+            format!("{ko}{} 없습니다. 목록에서 다시 고르세요.", josa(ko, "이", "가")),
+            format!("{en} does not exist. Choose again from the list."),
+        ),
+        Rule::Repeated => (
+            format!("같은 {ko}{} 두 번 있습니다.", josa(ko, "이", "가")),
+            format!("{en} appears twice."),
+        ),
+    }
 }
 
 /// The Korean particle that fits the word: `after_consonant` when its last
@@ -264,14 +329,44 @@ impl From<MesError> for AppError {
             MesError::StationNotFound { .. }
             | MesError::InspectionNotFound { .. }
             | MesError::AlarmNotFound { .. }
-            | MesError::UserNotFound { .. } => {
+            | MesError::UserNotFound { .. }
+            | MesError::NotFound { .. } => {
                 tracing::warn!("{err}");
                 AppError::new(ErrorCode::NotFound)
             }
             MesError::RelabelNotAllowed { .. } => AppError::new(ErrorCode::RelabelNotAllowed),
             MesError::LastAdmin => AppError::new(ErrorCode::LastAdmin),
+            MesError::ImportRefused { problems } => import_refused(&problems),
         }
     }
+}
+
+/// Every bad row of a refused import, one line each: "3행: 이름을 입력하세요."
+fn import_refused(problems: &[RowProblem]) -> AppError {
+    let lines = |lang: Language| -> String {
+        problems
+            .iter()
+            .map(|p| {
+                let (ko, en) = invalid_texts(field_name(p.field), p.rule);
+                match lang {
+                    Language::Ko => format!("{}행: {ko}", p.row),
+                    Language::En => format!("Row {}: {en}", p.row),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    AppError::with_message(
+        ErrorCode::ImportRefused,
+        format!(
+            "파일에 잘못된 행이 있어 아무것도 가져오지 않았습니다.\n{}",
+            lines(Language::Ko)
+        ),
+        format!(
+            "The file has bad rows, so nothing was imported.\n{}",
+            lines(Language::En)
+        ),
+    )
 }
 
 impl From<Invalid> for AppError {
@@ -336,6 +431,31 @@ mod tests {
         for (code, text) in codes {
             assert_eq!(serde_json::to_value(code).unwrap(), text);
         }
+    }
+
+    #[test]
+    fn a_refused_import_names_every_bad_row() {
+        let _turn = LANGUAGE.lock().unwrap_or_else(|p| p.into_inner());
+        set_current_language(Language::Ko);
+        let err = AppError::from(MesError::ImportRefused {
+            problems: vec![
+                RowProblem {
+                    row: 3,
+                    field: Field::Name,
+                    rule: Rule::Required,
+                },
+                RowProblem {
+                    row: 7,
+                    field: Field::BizNo,
+                    rule: Rule::Format,
+                },
+            ],
+        });
+        assert_eq!(err.code, ErrorCode::ImportRefused);
+        assert_eq!(
+            err.message,
+            "파일에 잘못된 행이 있어 아무것도 가져오지 않았습니다.\n3행: 이름을 입력하세요.\n7행: 사업자등록번호가 올바르지 않습니다."
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod ipc;
 mod logging;
 mod paths;
 mod settings;
+mod sheets;
 mod state;
 mod station;
 mod teach;

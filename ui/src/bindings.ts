@@ -98,6 +98,53 @@ export const commands = {
 	listAudit: (filter: AuditFilter) => __TAURI_INVOKE<AuditRow[]>("list_audit", { filter }),
 	/**  Every audit row the filter matches as an Excel file; returns its path. */
 	exportAudit: (filter: AuditFilter) => __TAURI_INVOKE<string>("export_audit", { filter }),
+	listPartners: (query: ListQuery) => __TAURI_INVOKE<Page<Partner>>("list_partners", { query }),
+	/**  Adds a record (`id` null) or changes one; switching it off is a change. */
+	savePartner: (id: number | null, input: PartnerInput) => __TAURI_INVOKE<Partner>("save_partner", { id, input }),
+	exportPartners: (query: ListQuery) => __TAURI_INVOKE<string>("export_partners", { query }),
+	listItems: (query: ListQuery) => __TAURI_INVOKE<Page<Item>>("list_items", { query }),
+	/**  Adds a record (`id` null) or changes one; switching it off is a change. */
+	saveItem: (id: number | null, input: ItemInput) => __TAURI_INVOKE<Item>("save_item", { id, input }),
+	exportItems: (query: ListQuery) => __TAURI_INVOKE<string>("export_items", { query }),
+	listProcesses: (query: ListQuery) => __TAURI_INVOKE<Page<Process>>("list_processes", { query }),
+	/**  Adds a record (`id` null) or changes one; switching it off is a change. */
+	saveProcess: (id: number | null, input: ProcessInput) => __TAURI_INVOKE<Process>("save_process", { id, input }),
+	exportProcesses: (query: ListQuery) => __TAURI_INVOKE<string>("export_processes", { query }),
+	listEquipment: (query: ListQuery) => __TAURI_INVOKE<Page<Equipment>>("list_equipment", { query }),
+	/**  Adds a record (`id` null) or changes one; switching it off is a change. */
+	saveEquipment: (id: number | null, input: EquipmentInput) => __TAURI_INVOKE<Equipment>("save_equipment", { id, input }),
+	exportEquipment: (query: ListQuery) => __TAURI_INVOKE<string>("export_equipment", { query }),
+	listCodeGroups: (query: ListQuery) => __TAURI_INVOKE<Page<CodeGroup>>("list_code_groups", { query }),
+	/**  Adds a record (`id` null) or changes one; switching it off is a change. */
+	saveCodeGroup: (id: number | null, input: CodeGroupInput) => __TAURI_INVOKE<CodeGroup>("save_code_group", { id, input }),
+	exportCodeGroups: (query: ListQuery) => __TAURI_INVOKE<string>("export_code_groups", { query }),
+	listCodes: (query: ListQuery) => __TAURI_INVOKE<Page<Code>>("list_codes", { query }),
+	/**  Adds a record (`id` null) or changes one; switching it off is a change. */
+	saveCode: (id: number | null, input: CodeInput) => __TAURI_INVOKE<Code>("save_code", { id, input }),
+	exportCodes: (query: ListQuery) => __TAURI_INVOKE<string>("export_codes", { query }),
+	listDefectCodes: (query: ListQuery) => __TAURI_INVOKE<Page<DefectCode>>("list_defect_codes", { query }),
+	/**  Adds a record (`id` null) or changes one; switching it off is a change. */
+	saveDefectCode: (id: number | null, input: DefectCodeInput) => __TAURI_INVOKE<DefectCode>("save_defect_code", { id, input }),
+	exportDefectCodes: (query: ListQuery) => __TAURI_INVOKE<string>("export_defect_codes", { query }),
+	listDowntimeReasons: (query: ListQuery) => __TAURI_INVOKE<Page<DowntimeReason>>("list_downtime_reasons", { query }),
+	/**  Adds a record (`id` null) or changes one; switching it off is a change. */
+	saveDowntimeReason: (id: number | null, input: DowntimeReasonInput) => __TAURI_INVOKE<DowntimeReason>("save_downtime_reason", { id, input }),
+	exportDowntimeReasons: (query: ListQuery) => __TAURI_INVOKE<string>("export_downtime_reasons", { query }),
+	importPartners: (fileBase64: string) => __TAURI_INVOKE<number>("import_partners", { fileBase64 }),
+	importItems: (fileBase64: string) => __TAURI_INVOKE<number>("import_items", { fileBase64 }),
+	listRoutings: (query: ListQuery) => __TAURI_INVOKE<Page<Routing>>("list_routings", { query }),
+	/**  A routing with its steps in order. */
+	getRouting: (id: number) => __TAURI_INVOKE<RoutingDetail>("get_routing", { id }),
+	/**  Adds (`id` null) or changes a routing with all its steps. */
+	saveRouting: (id: number | null, input: RoutingInput) => __TAURI_INVOKE<RoutingDetail>("save_routing", { id, input }),
+	exportRoutings: (query: ListQuery) => __TAURI_INVOKE<string>("export_routings", { query }),
+	/**  A machine's maintenance history, newest first. */
+	listMaintenance: (equipmentId: number) => __TAURI_INVOKE<Maintenance[]>("list_maintenance", { equipmentId }),
+	addMaintenance: (equipmentId: number, doneOn: string, text: string) => __TAURI_INVOKE<Maintenance>("add_maintenance", { equipmentId, doneOn, text }),
+	/**  The lead-time planning table, shortest lead first. */
+	getLeadTimes: () => __TAURI_INVOKE<LeadTimeRow[]>("get_lead_times"),
+	/**  Replaces the whole lead-time table. */
+	saveLeadTimes: (rows: LeadTimeRow[]) => __TAURI_INVOKE<LeadTimeRow[]>("save_lead_times", { rows }),
 };
 
 /** Events */
@@ -214,11 +261,135 @@ export type CameraState = "starting" | "running" |
 /**  A finite source (a folder played once) has ended. */
 "ended";
 
+/**  One code of a group, with three free attributes and a display order. */
+export type Code = {
+	id: number,
+	groupId: number,
+	code: string,
+	name: string,
+	attr1: string | null,
+	attr2: string | null,
+	attr3: string | null,
+	seq: number,
+	active: boolean,
+	createdAt: string,
+	updatedAt: string,
+	groupCode: string,
+	groupName: string,
+};
+
+/**  A group of common codes (공통코드 그룹): units, work centres, … */
+export type CodeGroup = {
+	id: number,
+	code: string,
+	name: string,
+	remarks: string | null,
+	active: boolean,
+	createdAt: string,
+	updatedAt: string,
+	codeCount: number,
+};
+
+export type CodeGroupInput = {
+	code: string,
+	name: string,
+	remarks: string | null,
+	active: boolean,
+};
+
+export type CodeInput = {
+	groupId: number,
+	code: string,
+	name: string,
+	attr1: string | null,
+	attr2: string | null,
+	attr3: string | null,
+	seq: number,
+	active: boolean,
+};
+
 /**  Parts a station judged on one day, as it judged them (relabels do not move them). */
 export type Counters = {
 	total: number,
 	ok: number,
 	ng: number,
+};
+
+/**  A kind of defect an inspection or an operator records (스크래치, 찍힘…). */
+export type DefectCode = {
+	id: number,
+	code: string,
+	name: string,
+	/**  외관, 치수, 기능… */
+	category: string,
+	active: boolean,
+	createdAt: string,
+	updatedAt: string,
+};
+
+export type DefectCodeInput = {
+	code: string,
+	name: string,
+	category: string,
+	active: boolean,
+};
+
+/**  The OEE loss a stop counts against. */
+export type DowntimeCategory = 
+/**  Planned stops (breaks, planned maintenance): not production time at all. */
+"planned" | "availability" | "performance" | "quality";
+
+export type DowntimeReason = {
+	id: number,
+	code: string,
+	name: string,
+	category: DowntimeCategory,
+	active: boolean,
+	createdAt: string,
+	updatedAt: string,
+};
+
+export type DowntimeReasonInput = {
+	code: string,
+	name: string,
+	category: DowntimeCategory,
+	active: boolean,
+};
+
+export type Equipment = {
+	id: number,
+	code: string,
+	name: string,
+	maker: string | null,
+	supplierId: number | null,
+	deliveredOn: string | null,
+	installedOn: string | null,
+	manager: string | null,
+	/**  Won. */
+	price: number | null,
+	/**  Needs periodic calibration. */
+	calibration: boolean,
+	calibrationDue: string | null,
+	remarks: string | null,
+	active: boolean,
+	createdAt: string,
+	updatedAt: string,
+	supplierName: string | null,
+};
+
+export type EquipmentInput = {
+	code: string,
+	name: string,
+	maker: string | null,
+	supplierId: number | null,
+	deliveredOn: string | null,
+	installedOn: string | null,
+	manager: string | null,
+	price: number | null,
+	calibration: boolean,
+	calibrationDue: string | null,
+	remarks: string | null,
+	active: boolean,
 };
 
 export type ErrorCode = 
@@ -247,7 +418,11 @@ export type ErrorCode =
 /**  The only active administrator cannot be demoted or switched off. */
 "last_admin" | 
 /**  A review that does not fit the verdict (false alarm on an OK part…). */
-"relabel_not_allowed" | "internal";
+"relabel_not_allowed" | 
+/**  An import file had bad rows and nothing was stored; the message lists every one. */
+"import_refused" | 
+/**  An import file is not an Excel file in the list's layout. */
+"import_file" | "internal";
 
 /**  A frame size and the frame rates the camera offers at it. */
 export type FrameSize = {
@@ -310,10 +485,66 @@ export type InspectionRow = {
 	relabelledAt: string | null,
 };
 
+export type Item = {
+	id: number,
+	partNo: string,
+	name: string,
+	spec: string | null,
+	unit: string,
+	/**  Set by marking one of the item's routings as its default. */
+	defaultRoutingId: number | null,
+	remarks: string | null,
+	active: boolean,
+	createdAt: string,
+	updatedAt: string,
+	defaultRoutingName: string | null,
+};
+
+export type ItemInput = {
+	partNo: string,
+	name: string,
+	spec: string | null,
+	unit: string,
+	remarks: string | null,
+	active: boolean,
+};
+
 export type Language = "ko" | "en";
+
+export type LeadTimeRow = {
+	maxDays: number,
+	offsets: ProcessOffset[],
+};
+
+/**  Which rows of a list to show, in which order. */
+export type ListQuery = {
+	/**  Part of any searched column, any case. */
+	search: string | null,
+	/**  A sortable column (camelCase, as the row names it); none: the default. */
+	sort: string | null,
+	descending: boolean,
+	/**  Also the records switched off. */
+	includeInactive: boolean,
+	/**  Only the records under this one (the codes of a group, the routings of an item). */
+	parentId: number | null,
+	offset: number,
+	/**  1..=[`MAX_PAGE`]. */
+	limit: number,
+};
 
 export type MachineSettings = {
 	language: Language,
+};
+
+/**  One entry of a machine's maintenance history. */
+export type Maintenance = {
+	id: number,
+	equipmentId: number,
+	doneOn: string,
+	text: string,
+	/**  Who entered it. */
+	displayName: string,
+	createdAt: string,
 };
 
 /**  A bundle as the settings and models screens list it. */
@@ -355,6 +586,73 @@ export type NewUser = {
 	password: string,
 };
 
+/**  One page of a list and how many rows match in all. */
+export type Page<T> = {
+	rows: T[],
+	total: number | null,
+};
+
+export type Partner = {
+	id: number,
+	kind: PartnerKind,
+	name: string,
+	/**  Ten digits, no dashes. */
+	bizNo: string | null,
+	ceo: string | null,
+	phone: string | null,
+	fax: string | null,
+	address: string | null,
+	remarks: string | null,
+	active: boolean,
+	createdAt: string,
+	updatedAt: string,
+};
+
+export type PartnerInput = {
+	kind: PartnerKind,
+	name: string,
+	/**  With or without dashes. */
+	bizNo: string | null,
+	ceo: string | null,
+	phone: string | null,
+	fax: string | null,
+	address: string | null,
+	remarks: string | null,
+	active: boolean,
+};
+
+export type PartnerKind = "customer" | "supplier" | "both";
+
+/**  An operation of the plant: 제관, 용접, 가공, 조립, 검사… */
+export type Process = {
+	id: number,
+	code: string,
+	name: string,
+	/**  Display order. */
+	seq: number,
+	/**  An inspection step that a vision station may judge. */
+	inspection: boolean,
+	remarks: string | null,
+	active: boolean,
+	createdAt: string,
+	updatedAt: string,
+};
+
+export type ProcessInput = {
+	code: string,
+	name: string,
+	seq: number,
+	inspection: boolean,
+	remarks: string | null,
+	active: boolean,
+};
+
+/**  One process's start, in days after the order date. */
+export type ProcessOffset = {
+	processId: number,
+	dayOffset: number,
+};
+
 /**  The recorded MJPEG streams a station can replay, and the folder to put them in. */
 export type Recordings = {
 	folder: string,
@@ -378,6 +676,63 @@ export type RelabelKind =
 "escape";
 
 export type Role = "admin" | "manager" | "operator" | "viewer";
+
+/**  A routing as listed: its item, how many steps and which processes in order. */
+export type Routing = {
+	id: number,
+	itemId: number,
+	name: string,
+	remarks: string | null,
+	active: boolean,
+	createdAt: string,
+	updatedAt: string,
+	partNo: string,
+	itemName: string,
+	isDefault: boolean,
+	stepCount: number,
+	/**  제관 → 용접 → 검사 */
+	summary: string | null,
+};
+
+/**  A routing with its steps in order. */
+export type RoutingDetail = {
+	routing: Routing,
+	steps: RoutingStep[],
+};
+
+export type RoutingInput = {
+	itemId: number,
+	name: string,
+	remarks: string | null,
+	active: boolean,
+	/**  Make this the item's default routing. */
+	isDefault: boolean,
+	/**  In order: the first is step 1. */
+	steps: RoutingStepInput[],
+};
+
+/**  One operation of a routing, as stored. */
+export type RoutingStep = {
+	seq: number,
+	processId: number,
+	processName: string,
+	workCenter: string | null,
+	equipmentId: number | null,
+	equipmentName: string | null,
+	/**  Standard cycle time per piece. */
+	cycleSeconds: number | null,
+	/**  The vision station that inspects this step. */
+	stationId: number | null,
+	stationName: string | null,
+};
+
+export type RoutingStepInput = {
+	processId: number,
+	workCenter: string | null,
+	equipmentId: number | null,
+	cycleSeconds: number | null,
+	stationId: number | null,
+};
 
 export type SecuritySettings = {
 	/**  A session with no activity for this many minutes ends (0: never). */

@@ -30,6 +30,13 @@ pub enum Error {
     AlarmNotFound { id: i64 },
     #[error("user {id} does not exist")]
     UserNotFound { id: i64 },
+    #[error("{entity} {id} does not exist")]
+    NotFound { entity: &'static str, id: i64 },
+    /// An import with bad rows: nothing of it was stored.
+    #[error("import refused: {} bad rows", problems.len())]
+    ImportRefused {
+        problems: Vec<crate::master::RowProblem>,
+    },
     /// The only active administrator cannot be demoted or switched off.
     #[error("the last active administrator must stay one")]
     LastAdmin,
@@ -40,12 +47,17 @@ pub enum Error {
 
 impl Error {
     /// `field` is already used when the database refused a duplicate
-    /// (a UNIQUE index); any other failure as it is.
+    /// (a UNIQUE index), an unknown reference when it refused a foreign
+    /// key; any other failure as it is.
     pub(crate) fn taken(err: sqlx::Error, field: Field) -> Self {
         match &err {
             sqlx::Error::Database(db) if db.is_unique_violation() => Error::Invalid {
                 field,
                 rule: Rule::Taken,
+            },
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => Error::Invalid {
+                field: Field::Reference,
+                rule: Rule::Unknown,
             },
             _ => err.into(),
         }
@@ -70,6 +82,36 @@ pub enum Field {
     IdleTimeout,
     Badge,
     Pin,
+    // Master data.
+    Code,
+    Name,
+    Kind,
+    BizNo,
+    Ceo,
+    Phone,
+    Fax,
+    Address,
+    Remarks,
+    PartNo,
+    Spec,
+    Unit,
+    Category,
+    Maker,
+    Manager,
+    Price,
+    CalibrationDue,
+    Order,
+    Attribute,
+    WorkCenter,
+    CycleSeconds,
+    Steps,
+    MaintenanceText,
+    MaxDays,
+    DayOffset,
+    /// Whether a record is in use (an import's 사용 column).
+    Active,
+    /// A record this one refers to (a supplier, a process…) that does not exist.
+    Reference,
 }
 
 /// What a field broke.
@@ -96,4 +138,10 @@ pub enum Rule {
         min: i64,
         max: i64,
     },
+    /// Not in the expected form (a business number's check digit, a phone number…).
+    Format,
+    /// Names a record that does not exist.
+    Unknown,
+    /// The same value twice in one list.
+    Repeated,
 }

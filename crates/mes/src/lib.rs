@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 mod error;
 pub mod inspections;
+pub mod master;
 pub mod security;
 mod store;
 pub mod users;

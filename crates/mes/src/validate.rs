@@ -124,6 +124,79 @@ pub fn relative_path(field: Field, value: Option<String>) -> Result<Option<Strin
     }
 }
 
+/// A record's code (P10, DEF-SCR, …): letters, digits, '.', '-' and '_'.
+pub fn code(field: Field, value: &str) -> Result<String> {
+    let value = text(field, value, 1, 20)?;
+    let ok = value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    if !ok {
+        return Err(invalid(field, Rule::Charset));
+    }
+    Ok(value)
+}
+
+/// Optional text: trimmed, blank is none, at most `max` characters.
+pub fn optional(field: Field, value: Option<String>, max: usize) -> Result<Option<String>> {
+    match optional_text(value) {
+        Some(v) if v.chars().count() > max => Err(invalid(field, Rule::TooLong { max })),
+        v => Ok(v),
+    }
+}
+
+/// A telephone or fax number: digits, spaces, '-', '(', ')' and a leading '+'.
+pub fn phone(field: Field, value: Option<String>) -> Result<Option<String>> {
+    let value = optional(field, value, 20)?;
+    if let Some(v) = &value {
+        let ok = v
+            .chars()
+            .enumerate()
+            .all(|(i, c)| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')') || (c == '+' && i == 0));
+        if !ok || !v.chars().any(|c| c.is_ascii_digit()) {
+            return Err(invalid(field, Rule::Format));
+        }
+    }
+    Ok(value)
+}
+
+/// A Korean business registration number (사업자등록번호): ten digits,
+/// dashes and spaces ignored, the last a check digit over the others.
+/// Returned as the ten digits.
+pub fn biz_no(value: Option<String>) -> Result<Option<String>> {
+    let Some(value) = optional_text(value) else {
+        return Ok(None);
+    };
+    let digits: Vec<u32> = value
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' '))
+        .map(|c| c.to_digit(10))
+        .collect::<Option<_>>()
+        .ok_or(invalid(Field::BizNo, Rule::Format))?;
+    if digits.len() != 10 {
+        return Err(invalid(Field::BizNo, Rule::Format));
+    }
+    const WEIGHTS: [u32; 9] = [1, 3, 7, 1, 3, 7, 1, 3, 5];
+    let sum: u32 = digits.iter().zip(WEIGHTS).map(|(d, w)| d * w).sum::<u32>() + digits[8] * 5 / 10;
+    if (10 - sum % 10) % 10 != digits[9] {
+        return Err(invalid(Field::BizNo, Rule::Format));
+    }
+    Ok(Some(
+        digits
+            .iter()
+            .map(|d| char::from_digit(*d, 10).unwrap_or('0'))
+            .collect(),
+    ))
+}
+
+/// A whole number within `min..=max`.
+pub fn int_range(field: Field, value: i64, min: i64, max: i64) -> Result<i64> {
+    if (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(invalid(field, Rule::OutOfRange { min, max }))
+    }
+}
+
 /// Trimmed; blank is no value.
 pub fn optional_text(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
@@ -227,6 +300,46 @@ mod tests {
         ] {
             assert_eq!(rule(ok(bad)), Rule::NotRelativePath, "{bad}");
         }
+    }
+
+    #[test]
+    fn business_numbers_carry_their_check_digit() {
+        // Published numbers of real companies, with and without dashes.
+        for ok in ["220-81-62517", "1248100998", " 104-81-43125 "] {
+            assert!(biz_no(Some(ok.into())).unwrap().is_some(), "{ok}");
+        }
+        assert_eq!(
+            biz_no(Some("220-81-62517".into())).unwrap().as_deref(),
+            Some("2208162517")
+        );
+        assert_eq!(biz_no(Some("  ".into())).unwrap(), None);
+        for bad in ["220-81-62518", "220-81-6251", "22O-81-62517", "2208162517 1"] {
+            assert_eq!(rule(biz_no(Some(bad.into()))), Rule::Format, "{bad}");
+        }
+    }
+
+    #[test]
+    fn codes_and_phones() {
+        assert_eq!(code(Field::Code, " P-10 ").unwrap(), "P-10");
+        assert_eq!(rule(code(Field::Code, "공정")), Rule::Charset);
+        assert_eq!(
+            rule(code(Field::Code, &"A".repeat(21))),
+            Rule::TooLong { max: 20 }
+        );
+        assert_eq!(
+            phone(Field::Phone, Some("+82 (2) 555-0101".into()))
+                .unwrap()
+                .as_deref(),
+            Some("+82 (2) 555-0101")
+        );
+        assert_eq!(phone(Field::Phone, None).unwrap(), None);
+        for bad in ["02-555-O101", "--", "555+1"] {
+            assert_eq!(rule(phone(Field::Phone, Some(bad.into()))), Rule::Format, "{bad}");
+        }
+        assert_eq!(
+            rule(optional(Field::Remarks, Some("가".repeat(11)), 10)),
+            Rule::TooLong { max: 10 }
+        );
     }
 
     #[test]

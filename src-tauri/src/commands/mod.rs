@@ -5,6 +5,7 @@ pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod inspections;
+pub mod master;
 pub mod settings;
 pub mod stations;
 pub mod teach;

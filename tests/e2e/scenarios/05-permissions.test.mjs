@@ -37,6 +37,8 @@ const station = {
     previousModel: null,
   },
 };
+const page = { search: null, sort: null, descending: false, includeInactive: false, parentId: null, offset: 0, limit: 1 };
+const nothing = { ...page, search: "no such record" };
 /** Harmless arguments for each command (nothing they name exists, or the input is refused). */
 const ARGS = {
   app_info: {},
@@ -79,6 +81,43 @@ const ARGS = {
   set_security_settings: { settings: { idleTimeoutMinutes: 99999 } },
   list_audit: { filter: { from: null, until: null, username: null, action: null, entity: null, beforeId: null, limit: 1 } },
   export_audit: { filter: { from: null, until: null, username: "nobody", action: null, entity: null, beforeId: null, limit: 1 } },
+  list_partners: { query: page },
+  save_partner: { id: null, input: { kind: "customer", name: "", bizNo: null, ceo: null, phone: null, fax: null, address: null, remarks: null, active: true } },
+  export_partners: { query: nothing },
+  list_items: { query: page },
+  save_item: { id: null, input: { partNo: "", name: "", spec: null, unit: "EA", remarks: null, active: true } },
+  export_items: { query: nothing },
+  list_processes: { query: page },
+  save_process: { id: null, input: { code: "", name: "", seq: 0, inspection: false, remarks: null, active: true } },
+  export_processes: { query: nothing },
+  list_equipment: { query: page },
+  save_equipment: {
+    id: null,
+    input: { code: "", name: "", maker: null, supplierId: null, deliveredOn: null, installedOn: null, manager: null, price: null, calibration: false, calibrationDue: null, remarks: null, active: true },
+  },
+  export_equipment: { query: nothing },
+  list_code_groups: { query: page },
+  save_code_group: { id: null, input: { code: "", name: "", remarks: null, active: true } },
+  export_code_groups: { query: nothing },
+  list_codes: { query: page },
+  save_code: { id: null, input: { groupId: NONE, code: "", name: "", attr1: null, attr2: null, attr3: null, seq: 0, active: true } },
+  export_codes: { query: nothing },
+  list_defect_codes: { query: page },
+  save_defect_code: { id: null, input: { code: "", name: "", category: "", active: true } },
+  export_defect_codes: { query: nothing },
+  list_downtime_reasons: { query: page },
+  save_downtime_reason: { id: null, input: { code: "", name: "", category: "planned", active: true } },
+  export_downtime_reasons: { query: nothing },
+  import_partners: { fileBase64: "" },
+  import_items: { fileBase64: "" },
+  list_routings: { query: page },
+  get_routing: { id: NONE },
+  save_routing: { id: null, input: { itemId: NONE, name: "", remarks: null, active: true, isDefault: false, steps: [] } },
+  export_routings: { query: nothing },
+  list_maintenance: { equipmentId: NONE },
+  add_maintenance: { equipmentId: NONE, doneOn: "2026-01-01", text: "" },
+  get_lead_times: {},
+  save_lead_times: { rows: [{ maxDays: -1, offsets: [] }] },
 };
 /** Called by the walk in their own way: signing in and out is how it moves between roles. */
 const WALKED_BY_HAND = new Set(["login", "login_badge", "logout"]);
