@@ -90,8 +90,10 @@ export async function launch(dataDir, shotsDir) {
     async click(id) {
       await (await app.find(id)).click();
     },
+    /** Types into the input with this test id, or the one inside it (antd wraps some). */
     async type(id, text) {
-      const el = await app.find(id);
+      let el = await app.find(id);
+      if (!["input", "textarea"].includes(await el.getTagName())) el = await el.findElement(By.css("input, textarea"));
       await el.sendKeys(Key.chord(Key.CONTROL, "a"), Key.BACK_SPACE);
       await el.sendKeys(text);
     },
@@ -144,16 +146,39 @@ export async function launch(dataDir, shotsDir) {
       await app.click("login-submit");
       await app.waitForText("header-user", admin.name);
     },
-    /** Picks the option labelled `label` in the antd Select with this test id. */
+    /** Picks the option labelled `label` in the antd Select with this test id (closed lists stay in the page, hidden). */
     async choose(id, label) {
       await app.click(id);
-      const option = await driver.wait(
-        until.elementLocated(By.xpath(`//div[contains(@class,'ant-select-item-option') and normalize-space()='${label}']`)),
+      const xpath = `//div[contains(@class,'ant-select-item-option') and normalize-space()='${label}']`;
+      // A list still sliding in refuses clicks: try until one lands.
+      await driver.wait(
+        retryStale(async () => {
+          for (const el of await driver.findElements(By.xpath(xpath))) {
+            if (!(await el.isDisplayed())) continue;
+            try {
+              await el.click();
+              return true;
+            } catch (e) {
+              if (e instanceof wdError.ElementNotInteractableError || e instanceof wdError.ElementClickInterceptedError) continue;
+              throw e;
+            }
+          }
+          return false;
+        }),
         TIMEOUT,
         `no option "${label}" in ${id}`,
       );
-      await driver.wait(until.elementIsVisible(option), TIMEOUT);
-      await option.click();
+      // …and the list closes before anything else is clicked.
+      await driver.wait(
+        retryStale(async () => {
+          for (const el of await driver.findElements(By.css(".ant-select-dropdown"))) {
+            if (await el.isDisplayed()) return false;
+          }
+          return true;
+        }),
+        TIMEOUT,
+        `the list of ${id} stays open`,
+      );
     },
     /** Waits until no dialog is open. */
     async dialogsClosed() {

@@ -589,7 +589,7 @@ export type NewUser = {
 /**  One page of a list and how many rows match in all. */
 export type Page<T> = {
 	rows: T[],
-	total: number | null,
+	total: number,
 };
 
 export type Partner = {

@@ -1,9 +1,10 @@
 // Small pieces the screens share.
-import { FileExcelOutlined } from "@ant-design/icons";
-import { Button, Input, Segmented, Typography } from "antd";
-import { useState } from "react";
+import { FileExcelOutlined, UploadOutlined } from "@ant-design/icons";
+import { Button, Input, Modal, Segmented, Typography } from "antd";
+import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { commands, type Language } from "./bindings";
+import { isAppError } from "./errors";
 import { useNotify } from "./notify";
 
 export function BrandMark({ size = 28 }: { size?: number }) {
@@ -102,5 +103,64 @@ export function ExportButton({ run, testId }: { run: () => Promise<string>; test
     <Button icon={<FileExcelOutlined />} loading={busy} onClick={() => void click()} data-testid={testId}>
       {t("history.export")}
     </Button>
+  );
+}
+
+/** The bytes of a picked file as base64, for an import command. */
+export async function base64Of(file: File): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+/**
+ * Imports an Excel file picked on this computer with `run`; a refused file's
+ * report (every bad row) opens in a dialog, since nothing was stored.
+ */
+export function ImportButton({ run, testId, onDone }: { run: (base64: string) => Promise<number>; testId: string; onDone: () => void }) {
+  const { t } = useTranslation();
+  const notify = useNotify();
+  const input = useRef<HTMLInputElement>(null);
+  const [busy, setBusy] = useState(false);
+  const [report, setReport] = useState<string | null>(null);
+  const pick = async (file: File | undefined) => {
+    if (!file) return;
+    setBusy(true);
+    try {
+      const count = await run(await base64Of(file));
+      notify.success(t("master.imported", { count }));
+      onDone();
+    } catch (e) {
+      if (isAppError(e) && e.code === "import_refused") setReport(e.message);
+      else notify.error(e);
+    } finally {
+      setBusy(false);
+      if (input.current) input.current.value = "";
+    }
+  };
+  return (
+    <>
+      <input
+        ref={input}
+        type="file"
+        accept=".xlsx"
+        style={{ display: "none" }}
+        onChange={(e) => void pick(e.target.files?.[0])}
+        data-testid={`${testId}-input`}
+      />
+      <Button icon={<UploadOutlined />} loading={busy} onClick={() => input.current?.click()} data-testid={testId}>
+        {t("master.import")}
+      </Button>
+      {report !== null && (
+        <Modal open title={t("master.importRefused")} onCancel={() => setReport(null)} onOk={() => setReport(null)} cancelButtonProps={{ style: { display: "none" } }}>
+          <Typography.Paragraph style={{ whiteSpace: "pre-wrap" }} data-testid={`${testId}-report`}>
+            {report}
+          </Typography.Paragraph>
+        </Modal>
+      )}
+    </>
   );
 }

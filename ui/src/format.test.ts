@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { dateTime, timeOfDay } from "./format";
+import { dateTime, timeOfDay, won } from "./format";
 import i18n from "./i18n";
 
 describe("dates follow the user's language", () => {
@@ -14,5 +14,18 @@ describe("dates follow the user's language", () => {
     expect(timeOfDay(iso)).toMatch(/\d{1,2}:02:03/);
     await i18n.changeLanguage("en");
     expect(dateTime(iso)).toMatch(/30\/11\/2026/);
+  });
+});
+
+describe("money", () => {
+  afterEach(async () => {
+    await i18n.changeLanguage("ko");
+  });
+
+  it("groups won by thousands in either language", async () => {
+    await i18n.changeLanguage("ko");
+    expect(won(185000000)).toBe("185,000,000원");
+    await i18n.changeLanguage("en");
+    expect(won(1234500)).toBe("₩1,234,500");
   });
 });

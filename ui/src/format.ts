@@ -17,3 +17,9 @@ export function localMidnight(day: string, offset: number): string | null {
   if (y === undefined || m === undefined || d === undefined) return null;
   return new Date(y, m - 1, d + offset).toISOString();
 }
+
+/** Won, grouped by thousands: 185,000,000원 (Korean) or ₩185,000,000. */
+export function won(amount: number): string {
+  const n = amount.toLocaleString("ko-KR");
+  return i18n.language === "en" ? `₩${n}` : `${n}원`;
+}

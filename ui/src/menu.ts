@@ -10,7 +10,7 @@ export type ScreenKey =
   | "quality" | "oee"
   | "planVsActual" | "monthlyOrders" | "monthlyOutsourcing" | "monthlyShipments" | "cumulative"
   | "partners" | "items" | "processes" | "routings" | "users" | "commonCodes" | "defectCodes"
-  | "downtimeReasons"
+  | "downtimeReasons" | "leadTimes"
   | "machineSettings" | "audit";
 
 export interface MenuGroup {
@@ -36,7 +36,7 @@ export const MENU: MenuGroup[] = [
   },
   {
     key: "master",
-    screens: ["partners", "items", "processes", "routings", "users", "commonCodes", "defectCodes", "downtimeReasons"],
+    screens: ["partners", "items", "processes", "routings", "users", "commonCodes", "defectCodes", "downtimeReasons", "leadTimes"],
   },
   { key: "system", screens: ["machineSettings", "audit"] },
 ];

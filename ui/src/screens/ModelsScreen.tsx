@@ -18,16 +18,7 @@ import { useTranslation } from "react-i18next";
 import { commands, events, type ModelInfo, type Session, type StationView, type TeachStatus } from "../bindings";
 import { dateTime } from "../format";
 import { useNotify } from "../notify";
-
-/** The bytes of a picked file as base64, for the import command. */
-async function base64Of(file: File): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
-}
+import { base64Of } from "../components";
 
 const percent = (x: number | null) => (x === null ? "–" : `${(x * 100).toFixed(1)} %`);
 

@@ -29,6 +29,17 @@ import SettingsScreen from "../screens/SettingsScreen";
 import ModelsScreen from "../screens/ModelsScreen";
 import StationsScreen from "../screens/StationsScreen";
 import UsersScreen from "../screens/UsersScreen";
+import CommonCodesScreen from "../master/CommonCodesScreen";
+import LeadTimesScreen from "../master/LeadTimesScreen";
+import RoutingsScreen from "../master/RoutingsScreen";
+import {
+  DefectCodesScreen,
+  DowntimeReasonsScreen,
+  EquipmentScreen,
+  ItemsScreen,
+  PartnersScreen,
+  ProcessesScreen,
+} from "../master/screens";
 import DraggableTabs from "./DraggableTabs";
 import { tabsReducer } from "./tabs";
 
@@ -55,6 +66,24 @@ function Screen({ screen, session, info }: { screen: ScreenKey; session: Session
       return <InspectionHistory session={session} />;
     case "users":
       return <UsersScreen session={session} />;
+    case "partners":
+      return <PartnersScreen session={session} />;
+    case "items":
+      return <ItemsScreen session={session} />;
+    case "routings":
+      return <RoutingsScreen session={session} />;
+    case "processes":
+      return <ProcessesScreen session={session} />;
+    case "equipment":
+      return <EquipmentScreen session={session} />;
+    case "commonCodes":
+      return <CommonCodesScreen session={session} />;
+    case "defectCodes":
+      return <DefectCodesScreen session={session} />;
+    case "downtimeReasons":
+      return <DowntimeReasonsScreen session={session} />;
+    case "leadTimes":
+      return <LeadTimesScreen session={session} />;
     case "audit":
       return <AuditScreen session={session} />;
     case "machineSettings":
@@ -75,7 +104,8 @@ export default function Workspace({ session, info }: { session: Session; info: A
   const label = (key: string, testid: string) => <span data-testid={testid}>{t(`menu.${key}`)}</span>;
   const menuItems: MenuProps["items"] = [
     { key: HOME, icon: <DashboardOutlined />, label: label(HOME, `menu-${HOME}`) },
-    ...MENU.map((group) => ({
+    // Operators work from the terminal and stations: master data is not theirs (Rust refuses it too).
+    ...MENU.filter((group) => group.key !== "master" || session.user.role !== "operator").map((group) => ({
       key: `group:${group.key}`,
       icon: GROUP_ICONS[group.key] ?? <AppstoreOutlined />,
       label: label(group.key, `menu-group-${group.key}`),

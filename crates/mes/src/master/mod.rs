@@ -54,7 +54,7 @@ pub struct ListQuery {
 #[serde(rename_all = "camelCase")]
 pub struct Page<T> {
     pub rows: Vec<T>,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = i32))]
     pub total: i64,
 }
 
