@@ -133,12 +133,13 @@ export async function launch(dataDir, shotsDir) {
       writeFileSync(file, await driver.takeScreenshot(), "base64");
       return file;
     },
-    /** Creates the first administrator on a new install and signs in. */
-    async setUpAdmin(admin) {
+    /** Creates the first administrator on a new install (an empty plant, or the demo plant) and signs in. */
+    async setUpAdmin(admin, { demoPlant = false } = {}) {
       await app.type("setup-username", admin.username);
       await app.type("setup-display-name", admin.name);
       await app.type("setup-password", admin.password);
       await app.type("setup-confirm", admin.password);
+      if (demoPlant) await app.click("setup-plant-demo");
       await app.click("setup-submit");
       await app.waitForText("auth-title", "로그인");
       await app.type("login-username", admin.username);

@@ -7,6 +7,7 @@
 pub mod alarms;
 pub mod audit;
 pub mod auth;
+pub mod demo;
 mod error;
 pub mod inspections;
 pub mod master;

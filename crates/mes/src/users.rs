@@ -84,6 +84,60 @@ impl UserRow {
     }
 }
 
+/// A new user's checked fields and password hash, before any transaction.
+pub(crate) async fn checked_user(new: NewUser) -> Result<(NewUser, String)> {
+    let checked = NewUser {
+        username: validate::username(&new.username)?,
+        display_name: validate::display_name(&new.display_name)?,
+        role: new.role,
+        password: String::new(),
+    };
+    validate::password(&new.password)?;
+    let hash = hash_password(new.password).await?;
+    Ok((checked, hash))
+}
+
+/// Adds a checked user with its audit row in `conn`'s transaction.
+pub(crate) async fn insert_user(
+    conn: &mut sqlx::SqliteConnection,
+    new: &NewUser,
+    hash: &str,
+    actor: &User,
+    machine: &str,
+) -> Result<UserRow> {
+    let now = Utc::now();
+    let row: UserRow = sqlx::query_as(concat!(
+        "INSERT INTO users (username, display_name, role, password_hash, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?)
+         RETURNING ",
+        user_columns!()
+    ))
+    .bind(&new.username)
+    .bind(&new.display_name)
+    .bind(new.role)
+    .bind(hash)
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| Error::taken(e, crate::Field::Username))?;
+    audit::write(
+        conn,
+        now,
+        Entry::change(
+            actor,
+            machine,
+            Action::Create,
+            "user",
+            row.id,
+            None::<&UserRow>,
+            &row,
+        ),
+    )
+    .await?;
+    Ok(row)
+}
+
 impl Store {
     /// Every user, by user name.
     pub async fn list_users(&self) -> Result<Vec<UserRow>> {
@@ -97,41 +151,9 @@ impl Store {
     }
 
     pub async fn create_user(&self, new: NewUser, actor: &User, machine: &str) -> Result<UserRow> {
-        let username = validate::username(&new.username)?;
-        let display_name = validate::display_name(&new.display_name)?;
-        validate::password(&new.password)?;
-        let hash = hash_password(new.password).await?;
-        let now = Utc::now();
+        let (new, hash) = checked_user(new).await?;
         let mut tx = self.pool.begin().await?;
-        let row: UserRow = sqlx::query_as(concat!(
-            "INSERT INTO users (username, display_name, role, password_hash, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?)
-             RETURNING ",
-            user_columns!()
-        ))
-        .bind(&username)
-        .bind(&display_name)
-        .bind(new.role)
-        .bind(&hash)
-        .bind(now)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| Error::taken(e, crate::Field::Username))?;
-        audit::write(
-            &mut tx,
-            now,
-            Entry::change(
-                actor,
-                machine,
-                Action::Create,
-                "user",
-                row.id,
-                None::<&UserRow>,
-                &row,
-            ),
-        )
-        .await?;
+        let row = insert_user(&mut tx, &new, &hash, actor, machine).await?;
         tx.commit().await?;
         Ok(row)
     }

@@ -42,7 +42,7 @@ const nothing = { ...page, search: "no such record" };
 /** Harmless arguments for each command (nothing they name exists, or the input is refused). */
 const ARGS = {
   app_info: {},
-  setup_admin: { admin: { username: "x", displayName: "x", password: "x" } },
+  setup_admin: { admin: { username: "x", displayName: "x", password: "x" }, demoPlant: false },
   current_session: {},
   get_settings: {},
   set_language: { language: "ko" },
@@ -137,7 +137,7 @@ function readmeTable() {
 /** Every command the window can call, from the generated bindings. */
 function commandsInBindings() {
   const bindings = readFileSync(path.join(repoRoot, "ui/src/bindings.ts"), "utf8");
-  return [...bindings.matchAll(/__TAURI_INVOKE<[^>]*>\("([a-z_]+)"/g)].map((m) => m[1]);
+  return [...bindings.matchAll(/__TAURI_INVOKE<.*?>\("([a-z_]+)"/g)].map((m) => m[1]);
 }
 
 after(stopTauriDriver);

@@ -134,3 +134,26 @@ test("the office keeps partners, items and routings; operators cannot", async ()
     await app.quit();
   }
 });
+
+test("a new install may start with the demo plant", async () => {
+  const app = await launch(path.join(out, "demo-data"), out);
+  try {
+    await app.setUpAdmin(admin, { demoPlant: true });
+    await app.click("logout");
+    // The demo's manager signs in with the password the administrator chose.
+    await signIn(app, "manager", admin.password, "이사무");
+    await app.click("menu-group-master");
+    await app.click("menu-items");
+    await waitForRows(app, "items-table", 10, "the demo plant's ten items");
+    await app.waitForText("items-table", "컨베이어 프레임");
+    await app.screenshot("demo-items");
+    await app.click("menu-group-production");
+    await app.click("menu-equipment");
+    await waitForRows(app, "equipment-table", 8, "the demo plant's eight machines");
+    await app.click("equipment-maintenance-EQ-MCT-01");
+    await app.waitForText("maintenance-table", "분기 정밀 점검");
+    await app.screenshot("demo-equipment-maintenance");
+  } finally {
+    await app.quit();
+  }
+});

@@ -1,4 +1,4 @@
-import { Alert, Button, Form, Input, Typography } from "antd";
+import { Alert, Button, Form, Input, Radio, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { commands } from "../bindings";
@@ -10,6 +10,7 @@ interface Values {
   displayName: string;
   password: string;
   confirm: string;
+  plant: "empty" | "demo";
 }
 
 /** First start: there is no default password, so the first administrator is made here. */
@@ -18,11 +19,11 @@ export default function SetupScreen({ onDone }: { onDone: (username: string) => 
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const submit = async ({ username, displayName, password }: Values) => {
+  const submit = async ({ username, displayName, password, plant }: Values) => {
     setBusy(true);
     setError(null);
     try {
-      onDone((await commands.setupAdmin({ username, displayName, password })).username);
+      onDone((await commands.setupAdmin({ username, displayName, password }, plant === "demo")).username);
     } catch (e) {
       setError(errorText(e, (detail) => t("common.unexpectedError", { detail })));
     } finally {
@@ -35,7 +36,7 @@ export default function SetupScreen({ onDone }: { onDone: (username: string) => 
       <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
         {t("setup.intro")}
       </Typography.Paragraph>
-      <Form<Values> layout="vertical" onFinish={(v) => void submit(v)} requiredMark={false}>
+      <Form<Values> layout="vertical" onFinish={(v) => void submit(v)} requiredMark={false} initialValues={{ plant: "empty" }}>
         <Form.Item
           name="username"
           label={t("setup.username")}
@@ -74,6 +75,16 @@ export default function SetupScreen({ onDone }: { onDone: (username: string) => 
           ]}
         >
           <Input.Password autoComplete="new-password" data-testid="setup-confirm" />
+        </Form.Item>
+        <Form.Item name="plant" label={t("setup.plant")} extra={t("setup.plantHelp")}>
+          <Radio.Group>
+            <Radio value="empty">
+              <span data-testid="setup-plant-empty">{t("setup.plantEmpty")}</span>
+            </Radio>
+            <Radio value="demo">
+              <span data-testid="setup-plant-demo">{t("setup.plantDemo")}</span>
+            </Radio>
+          </Radio.Group>
         </Form.Item>
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="setup-error" />}
         <Button type="primary" htmlType="submit" block size="large" loading={busy} data-testid="setup-submit">

@@ -135,14 +135,21 @@ pub struct Maintenance {
     pub created_at: DateTime<Utc>,
 }
 
+/// Maintenance rows with the name of who entered them.
+macro_rules! maintenance_select {
+    () => {
+        "SELECT m.id, m.equipment_id, m.done_on, m.text, u.display_name, m.created_at
+         FROM equipment_maintenance m JOIN users u ON u.id = m.user_id"
+    };
+}
+
 impl Store {
     /// A machine's maintenance history, newest first.
     pub async fn list_maintenance(&self, equipment_id: i64) -> Result<Vec<Maintenance>> {
-        Ok(sqlx::query_as(
-            "SELECT m.id, m.equipment_id, m.done_on, m.text, u.display_name, m.created_at
-             FROM equipment_maintenance m JOIN users u ON u.id = m.user_id
-             WHERE m.equipment_id = ? ORDER BY m.done_on DESC, m.id DESC",
-        )
+        Ok(sqlx::query_as(concat!(
+            maintenance_select!(),
+            " WHERE m.equipment_id = ? ORDER BY m.done_on DESC, m.id DESC"
+        ))
         .bind(equipment_id)
         .fetch_all(&self.pool)
         .await?)
@@ -157,41 +164,51 @@ impl Store {
         actor: &User,
         machine: &str,
     ) -> Result<Maintenance> {
-        let text = validate::text(Field::MaintenanceText, text, 1, 1000)?;
-        let now = Utc::now();
         let mut tx = self.pool.begin().await?;
-        super::get_in::<Equipment>(&mut tx, equipment_id).await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO equipment_maintenance (equipment_id, done_on, text, user_id, created_at)
-             VALUES (?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(equipment_id)
-        .bind(done_on)
-        .bind(&text)
-        .bind(actor.id)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        let row: Maintenance = sqlx::query_as(
-            "SELECT m.id, m.equipment_id, m.done_on, m.text, u.display_name, m.created_at
-             FROM equipment_maintenance m JOIN users u ON u.id = m.user_id WHERE m.id = ?",
-        )
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let entry = Entry::change(
-            actor,
-            machine,
-            Action::Create,
-            "equipment_maintenance",
-            id,
-            None::<&Maintenance>,
-            &row,
-        );
-        audit::write(&mut tx, now, entry).await?;
+        let row = add_maintenance_in(&mut tx, equipment_id, done_on, text, actor, machine).await?;
         tx.commit().await?;
         Ok(row)
     }
+}
+
+/// [`Store::add_maintenance`] in `tx`'s transaction.
+pub(crate) async fn add_maintenance_in(
+    tx: &mut sqlx::SqliteConnection,
+    equipment_id: i64,
+    done_on: NaiveDate,
+    text: &str,
+    actor: &User,
+    machine: &str,
+) -> Result<Maintenance> {
+    let text = validate::text(Field::MaintenanceText, text, 1, 1000)?;
+    let now = Utc::now();
+    super::get_in::<Equipment>(tx, equipment_id).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO equipment_maintenance (equipment_id, done_on, text, user_id, created_at)
+         VALUES (?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(equipment_id)
+    .bind(done_on)
+    .bind(&text)
+    .bind(actor.id)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let row: Maintenance = sqlx::query_as(concat!(maintenance_select!(), " WHERE m.id = ?"))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let entry = Entry::change(
+        actor,
+        machine,
+        Action::Create,
+        "equipment_maintenance",
+        id,
+        None::<&Maintenance>,
+        &row,
+    );
+    audit::write(tx, now, entry).await?;
+    Ok(row)
 }
 
 #[cfg(test)]

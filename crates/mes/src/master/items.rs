@@ -244,83 +244,95 @@ impl Store {
         actor: &User,
         machine: &str,
     ) -> Result<RoutingDetail> {
-        let steps = check_steps(&input.steps)?;
-        let item_id = i64::from(input.item_id);
-        let make_default = input.is_default;
-        let values = Routing::values(input)?;
-        let now = Utc::now();
         let mut tx = self.pool.begin().await?;
-        let before = match id {
-            Some(id) => Some(detail_in(&mut tx, id).await?),
-            None => None,
-        };
-        if before.as_ref().is_some_and(|b| b.routing.item_id != item_id) {
-            // A routing stays with its item: copying it is a new routing.
-            return Err(Error::Invalid {
-                field: Field::Reference,
-                rule: Rule::Unknown,
-            });
-        }
-        let id = match id {
-            Some(id) => {
-                super::update_in::<Routing>(&mut tx, id, values).await?;
-                id
-            }
-            None => super::insert_in::<Routing>(&mut tx, values).await?,
-        };
-        sqlx::query("DELETE FROM routing_steps WHERE routing_id = ?")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        for (seq, (process, centre, equipment, cycle, station)) in (1_i64..).zip(steps) {
-            sqlx::query(
-                "INSERT INTO routing_steps (routing_id, seq, process_id, work_center, equipment_id, cycle_seconds, station_id)
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(id)
-            .bind(seq)
-            .bind(process)
-            .bind(centre)
-            .bind(equipment)
-            .bind(cycle)
-            .bind(station)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| Error::taken(e, Field::Steps))?;
-        }
-        // The default: this one when asked or when the item has none; no
-        // longer this one when unticked.
-        sqlx::query(
-            "UPDATE items SET default_routing_id = CASE
-                 WHEN ?1 OR default_routing_id IS NULL THEN ?2
-                 WHEN default_routing_id = ?2 THEN NULL
-                 ELSE default_routing_id END
-             WHERE id = ?3",
-        )
-        .bind(make_default)
-        .bind(id)
-        .bind(item_id)
-        .execute(&mut *tx)
-        .await?;
-        let after = detail_in(&mut tx, id).await?;
-        let action = if before.is_some() {
-            Action::Update
-        } else {
-            Action::Create
-        };
-        let entry = Entry::change(
-            actor,
-            machine,
-            action,
-            Routing::ENTITY,
-            id,
-            before.as_ref(),
-            &after,
-        );
-        audit::write(&mut tx, now, entry).await?;
+        let saved = save_routing_in(&mut tx, id, input, actor, machine).await?;
         tx.commit().await?;
-        Ok(after)
+        Ok(saved)
     }
+}
+
+/// [`Store::save_routing`] in `conn`'s transaction.
+pub(crate) async fn save_routing_in(
+    conn: &mut SqliteConnection,
+    id: Option<i64>,
+    input: RoutingInput,
+    actor: &User,
+    machine: &str,
+) -> Result<RoutingDetail> {
+    let steps = check_steps(&input.steps)?;
+    let item_id = i64::from(input.item_id);
+    let make_default = input.is_default;
+    let values = Routing::values(input)?;
+    let now = Utc::now();
+    let before = match id {
+        Some(id) => Some(detail_in(conn, id).await?),
+        None => None,
+    };
+    if before.as_ref().is_some_and(|b| b.routing.item_id != item_id) {
+        // A routing stays with its item: copying it is a new routing.
+        return Err(Error::Invalid {
+            field: Field::Reference,
+            rule: Rule::Unknown,
+        });
+    }
+    let id = match id {
+        Some(id) => {
+            super::update_in::<Routing>(conn, id, values).await?;
+            id
+        }
+        None => super::insert_in::<Routing>(conn, values).await?,
+    };
+    sqlx::query("DELETE FROM routing_steps WHERE routing_id = ?")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    for (seq, (process, centre, equipment, cycle, station)) in (1_i64..).zip(steps) {
+        sqlx::query(
+            "INSERT INTO routing_steps (routing_id, seq, process_id, work_center, equipment_id, cycle_seconds, station_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(seq)
+        .bind(process)
+        .bind(centre)
+        .bind(equipment)
+        .bind(cycle)
+        .bind(station)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| Error::taken(e, Field::Steps))?;
+    }
+    // The default: this one when asked or when the item has none; no
+    // longer this one when unticked.
+    sqlx::query(
+        "UPDATE items SET default_routing_id = CASE
+             WHEN ?1 OR default_routing_id IS NULL THEN ?2
+             WHEN default_routing_id = ?2 THEN NULL
+             ELSE default_routing_id END
+         WHERE id = ?3",
+    )
+    .bind(make_default)
+    .bind(id)
+    .bind(item_id)
+    .execute(&mut *conn)
+    .await?;
+    let after = detail_in(conn, id).await?;
+    let action = if before.is_some() {
+        Action::Update
+    } else {
+        Action::Create
+    };
+    let entry = Entry::change(
+        actor,
+        machine,
+        action,
+        Routing::ENTITY,
+        id,
+        before.as_ref(),
+        &after,
+    );
+    audit::write(conn, now, entry).await?;
+    Ok(after)
 }
 
 #[cfg(test)]

@@ -49,65 +49,76 @@ impl Store {
         actor: &User,
         machine: &str,
     ) -> Result<Vec<LeadTimeRow>> {
-        let mut seen = std::collections::BTreeSet::new();
-        for row in &rows {
-            validate::int_range(Field::MaxDays, row.max_days, 0, MAX_LEAD_DAYS)?;
-            if !seen.insert(row.max_days) {
+        let mut tx = self.pool.begin().await?;
+        let saved = save_lead_times_in(&mut tx, rows, actor, machine).await?;
+        tx.commit().await?;
+        Ok(saved)
+    }
+}
+
+/// [`Store::save_lead_times`] in `tx`'s transaction.
+pub(crate) async fn save_lead_times_in(
+    tx: &mut sqlx::SqliteConnection,
+    rows: Vec<LeadTimeRow>,
+    actor: &User,
+    machine: &str,
+) -> Result<Vec<LeadTimeRow>> {
+    let mut seen = std::collections::BTreeSet::new();
+    for row in &rows {
+        validate::int_range(Field::MaxDays, row.max_days, 0, MAX_LEAD_DAYS)?;
+        if !seen.insert(row.max_days) {
+            return Err(Error::Invalid {
+                field: Field::MaxDays,
+                rule: Rule::Repeated,
+            });
+        }
+        let mut processes = std::collections::BTreeSet::new();
+        for o in &row.offsets {
+            validate::int_range(Field::DayOffset, o.day_offset, 0, row.max_days)?;
+            if !processes.insert(o.process_id) {
                 return Err(Error::Invalid {
-                    field: Field::MaxDays,
+                    field: Field::DayOffset,
                     rule: Rule::Repeated,
                 });
             }
-            let mut processes = std::collections::BTreeSet::new();
-            for o in &row.offsets {
-                validate::int_range(Field::DayOffset, o.day_offset, 0, row.max_days)?;
-                if !processes.insert(o.process_id) {
-                    return Err(Error::Invalid {
-                        field: Field::DayOffset,
-                        rule: Rule::Repeated,
-                    });
-                }
-            }
         }
-        let now = Utc::now();
-        let mut tx = self.pool.begin().await?;
-        let before = lead_times_in(&mut tx).await?;
-        sqlx::query("DELETE FROM lead_times").execute(&mut *tx).await?;
-        for row in &rows {
-            sqlx::query("INSERT INTO lead_times (max_days) VALUES (?)")
-                .bind(row.max_days)
-                .execute(&mut *tx)
-                .await?;
-            for o in &row.offsets {
-                sqlx::query(
-                    "INSERT INTO lead_time_offsets (max_days, process_id, day_offset) VALUES (?, ?, ?)",
-                )
+    }
+    let now = Utc::now();
+    let before = lead_times_in(tx).await?;
+    sqlx::query("DELETE FROM lead_times").execute(&mut *tx).await?;
+    for row in &rows {
+        sqlx::query("INSERT INTO lead_times (max_days) VALUES (?)")
+            .bind(row.max_days)
+            .execute(&mut *tx)
+            .await?;
+        for o in &row.offsets {
+            sqlx::query("INSERT INTO lead_time_offsets (max_days, process_id, day_offset) VALUES (?, ?, ?)")
                 .bind(row.max_days)
                 .bind(o.process_id)
                 .bind(o.day_offset)
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| Error::taken(e, Field::DayOffset))?;
-            }
         }
-        let after = lead_times_in(&mut tx).await?;
-        if after != before {
-            let entry = Entry {
-                user_id: Some(actor.id),
-                username: Some(&actor.username),
-                machine,
-                action: Action::Update,
-                entity: "lead_times",
-                entity_id: None,
-                before: serde_json::to_value(&before).ok(),
-                after: serde_json::to_value(&after).ok(),
-            };
-            audit::write(&mut tx, now, entry).await?;
-        }
-        tx.commit().await?;
-        Ok(after)
     }
+    let after = lead_times_in(tx).await?;
+    if after != before {
+        let entry = Entry {
+            user_id: Some(actor.id),
+            username: Some(&actor.username),
+            machine,
+            action: Action::Update,
+            entity: "lead_times",
+            entity_id: None,
+            before: serde_json::to_value(&before).ok(),
+            after: serde_json::to_value(&after).ok(),
+        };
+        audit::write(tx, now, entry).await?;
+    }
+    Ok(after)
+}
 
+impl Store {
     /// The offsets for an order with this lead: the first row whose max ≥ lead,
     /// or none when the lead is longer than every row (or negative).
     pub async fn plan_offsets(&self, lead_days: i64) -> Result<Option<Vec<ProcessOffset>>> {
