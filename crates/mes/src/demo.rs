@@ -122,8 +122,11 @@ const PARTNERS: [(PartnerKind, &str, &str, &str, &str, &str); 12] = [
     ),
 ];
 
-/// (part number, name, spec, unit, [(process code, cycle seconds)])
-const ITEMS: [(&str, &str, &str, &str, &[(&str, f64)]); 10] = [
+/// Routing steps: (process code, cycle seconds).
+type Steps = &'static [(&'static str, f64)];
+
+/// (part number, name, spec, unit, routing)
+const ITEMS: [(&str, &str, &str, &str, Steps); 10] = [
     (
         "BRK-1001",
         "브래킷 A",
@@ -294,8 +297,11 @@ const DOWNTIME: [(&str, &str, DowntimeCategory); 8] = [
     ("S-RWK", "품질 재작업", DowntimeCategory::Quality),
 ];
 
-/// (group code, name, [(code, name, attr1)])
-const CODES: [(&str, &str, &[(&str, &str, &str)]); 3] = [
+/// A group's codes: (code, name, attribute 1).
+type Codes = &'static [(&'static str, &'static str, &'static str)];
+
+/// (group code, name, codes)
+const CODES: [(&str, &str, Codes); 3] = [
     (
         "UNIT",
         "단위",
