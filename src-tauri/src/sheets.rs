@@ -465,6 +465,28 @@ mod tests {
         assert!(read::<Partner>(b"not a spreadsheet").is_err());
     }
 
+    /// The files E2E 06 uploads (tests/fixtures/xlsx, inline strings as some tools write them).
+    #[test]
+    fn reads_the_e2e_import_files() {
+        let bad = read::<Partner>(include_bytes!("../../tests/fixtures/xlsx/partners-bad.xlsx")).unwrap();
+        let rows: Vec<_> = bad
+            .iter()
+            .map(|(n, r)| (*n, r.as_ref().map(|p| p.name.clone()).ok()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (2, Some("한빛산업".into())),
+                (3, Some(String::new())),
+                (4, Some("동방철강".into())),
+                (5, Some("서해볼트".into()))
+            ]
+        );
+        let good = read::<Partner>(include_bytes!("../../tests/fixtures/xlsx/partners-good.xlsx")).unwrap();
+        assert_eq!(good.len(), 2);
+        assert_eq!(good[1].1.as_ref().unwrap().fax.as_deref(), Some("051-555-0198"));
+    }
+
     #[test]
     fn bad_cells_are_row_problems() {
         let mut bad = partner().cells();
