@@ -63,8 +63,10 @@ CREATE TABLE equipment (
     updated_at       TEXT    NOT NULL
 );
 CREATE INDEX equipment_name ON equipment (name COLLATE NOCASE);
+-- Names of referenced records come from scalar subqueries, not joins: a
+-- count or a page of ids then reads the one table alone.
 CREATE VIEW equipment_list AS
-    SELECT e.*, p.name AS supplier_name FROM equipment e LEFT JOIN partners p ON p.id = e.supplier_id;
+    SELECT e.*, (SELECT p.name FROM partners p WHERE p.id = e.supplier_id) AS supplier_name FROM equipment e;
 
 -- What was done to a machine and when; history, so rows are only added.
 CREATE TABLE equipment_maintenance (
@@ -118,8 +120,8 @@ CREATE TABLE routing_steps (
 ) WITHOUT ROWID;
 
 CREATE VIEW items_list AS
-    SELECT i.*, r.name AS default_routing_name
-    FROM items i LEFT JOIN routings r ON r.id = i.default_routing_id;
+    SELECT i.*, (SELECT r.name FROM routings r WHERE r.id = i.default_routing_id) AS default_routing_name
+    FROM items i;
 
 CREATE VIEW routings_list AS
     SELECT r.*, i.part_no, i.name AS item_name,

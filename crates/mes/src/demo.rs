@@ -362,7 +362,7 @@ impl Store {
             );
         }
         let today = Utc::now().date_naive();
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.write().await?;
         let tx: &mut sqlx::SqliteConnection = &mut transaction;
         for (new, hash) in &users {
             insert_user(tx, new, hash, admin, machine).await?;

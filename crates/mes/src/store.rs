@@ -34,6 +34,13 @@ impl Store {
         Ok(Self { pool })
     }
 
+    /// A transaction that reads what it then changes: IMMEDIATE takes the
+    /// write lock first, so a concurrent writer waits (busy timeout) instead
+    /// of failing when this one upgrades from reading to writing.
+    pub(crate) async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }

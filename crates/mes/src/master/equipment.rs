@@ -164,7 +164,7 @@ impl Store {
         actor: &User,
         machine: &str,
     ) -> Result<Maintenance> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let row = add_maintenance_in(&mut tx, equipment_id, done_on, text, actor, machine).await?;
         tx.commit().await?;
         Ok(row)

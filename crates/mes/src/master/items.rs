@@ -57,6 +57,7 @@ impl Master for Item {
         ("name", "name COLLATE NOCASE"),
         ("updatedAt", "updated_at"),
     ];
+    const FULL_TEXT: Option<&'static str> = Some("items_fts");
     const UNIQUE: Field = Field::PartNo;
 
     fn values(i: ItemInput) -> Result<Vec<Val>> {
@@ -244,7 +245,7 @@ impl Store {
         actor: &User,
         machine: &str,
     ) -> Result<RoutingDetail> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let saved = save_routing_in(&mut tx, id, input, actor, machine).await?;
         tx.commit().await?;
         Ok(saved)

@@ -49,7 +49,7 @@ impl Store {
         actor: &User,
         machine: &str,
     ) -> Result<Vec<LeadTimeRow>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let saved = save_lead_times_in(&mut tx, rows, actor, machine).await?;
         tx.commit().await?;
         Ok(saved)

@@ -85,6 +85,9 @@ pub trait Master: for<'r> FromRow<'r, SqliteRow> + Serialize + Send + Unpin + 's
     const SORTS: &'static [(&'static str, &'static str)];
     /// The view column [`ListQuery::parent_id`] filters on, if any.
     const PARENT: Option<&'static str> = None;
+    /// The trigram full-text index over the searched columns, for kinds that
+    /// grow to many thousands of records; none: searches scan.
+    const FULL_TEXT: Option<&'static str> = None;
     /// The field a duplicate (a UNIQUE index) names.
     const UNIQUE: Field;
 
@@ -122,7 +125,17 @@ fn push_filters<M: Master>(q: &mut sqlx::QueryBuilder<Sqlite>, query: &ListQuery
     if let (Some(column), Some(parent)) = (M::PARENT, query.parent_id) {
         q.push(format_args!(" AND {column} = ")).push_bind(parent);
     }
-    if let Some(term) = query.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+    let Some(term) = query.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
+        return;
+    };
+    // A trigram index finds substrings of three characters or more.
+    if let (Some(index), true) = (M::FULL_TEXT, term.chars().count() >= 3) {
+        q.push(format_args!(
+            " AND id IN (SELECT rowid FROM {index} WHERE {index} MATCH "
+        ))
+        .push_bind(format!("\"{}\"", term.replace('"', "\"\"")))
+        .push(")");
+    } else {
         let pattern = like_pattern(term);
         q.push(" AND (");
         for (i, column) in M::SEARCH.iter().enumerate() {
@@ -284,16 +297,22 @@ impl Store {
         push_filters::<M>(&mut count, query);
         let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
 
-        let mut q = sqlx::QueryBuilder::<Sqlite>::new(format!("SELECT * FROM {}", M::VIEW));
+        // The page's ids first: the walk to a deep page then reads an index, not every row.
+        let mut q = sqlx::QueryBuilder::<Sqlite>::new(format!(
+            "SELECT * FROM {view} WHERE id IN (SELECT id FROM {view}",
+            view = M::VIEW
+        ));
         push_filters::<M>(&mut q, query);
         let column = sort_column::<M>(query.sort.as_deref());
         let direction = if query.descending { "DESC" } else { "ASC" };
-        q.push(format_args!(
-            " ORDER BY {column} {direction}, id {direction} LIMIT "
-        ))
-        .push_bind(i64::from(limit))
-        .push(" OFFSET ")
-        .push_bind(i64::from(query.offset));
+        let order = format!(" ORDER BY {column} {direction}, id {direction}");
+        q.push(&order)
+            .push(" LIMIT ")
+            .push_bind(i64::from(limit))
+            .push(" OFFSET ")
+            .push_bind(i64::from(query.offset))
+            .push(")")
+            .push(&order);
         let rows = q.build_query_as().fetch_all(&mut *conn).await?;
         Ok(Page { rows, total })
     }
@@ -313,7 +332,7 @@ impl Store {
         machine: &str,
     ) -> Result<M> {
         let values = M::values(input)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let saved = save_in::<M>(&mut tx, id, values, actor, machine).await?;
         tx.commit().await?;
         Ok(saved)
@@ -333,7 +352,7 @@ impl Store {
         validate::in_range(Field::Limit, rows.len() as u32, 1, MAX_ROWS)?;
         let count = rows.len();
         let mut problems = Vec::new();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         for (row, input) in rows {
             let saved = match input.and_then(M::values) {
                 Ok(values) => save_in::<M>(&mut tx, None, values, actor, machine)

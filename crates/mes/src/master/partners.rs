@@ -79,6 +79,7 @@ impl Master for Partner {
         ("ceo", "ceo COLLATE NOCASE"),
         ("updatedAt", "updated_at"),
     ];
+    const FULL_TEXT: Option<&'static str> = Some("partners_fts");
     const UNIQUE: Field = Field::BizNo;
 
     fn values(p: PartnerInput) -> Result<Vec<Val>> {
@@ -206,6 +207,21 @@ mod tests {
         };
         assert_eq!(store.list::<Partner>(&q("가나")).await.unwrap().total, 2);
         assert_eq!(
+            store.list::<Partner>(&q("가나상")).await.unwrap().total,
+            1,
+            "full-text, 3+ characters"
+        );
+        assert_eq!(
+            store.list::<Partner>(&q("555-01")).await.unwrap().total,
+            4,
+            "any searched column"
+        );
+        assert_eq!(
+            store.list::<Partner>(&q("\"x")).await.unwrap().total,
+            0,
+            "quotes are text"
+        );
+        assert_eq!(
             store.list::<Partner>(&q("50%")).await.unwrap().total,
             1,
             "% is literal"
@@ -226,6 +242,15 @@ mod tests {
         assert_eq!(got.total, 4);
         let names: Vec<_> = got.rows.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["다라기계", "가나상사"]);
+
+        // A renamed partner is found by its new name only.
+        let first = got.rows[0].clone();
+        store
+            .save::<Partner>(Some(first.id), partner("라온테크", None), &admin, "pc")
+            .await
+            .unwrap();
+        assert_eq!(store.list::<Partner>(&q("다라기")).await.unwrap().total, 0);
+        assert_eq!(store.list::<Partner>(&q("라온테")).await.unwrap().total, 1);
     }
 
     #[tokio::test]
