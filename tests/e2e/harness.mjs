@@ -1,7 +1,8 @@
 // Drives the real Linesight binary through tauri-driver and WebKitWebDriver,
 // as a user would. Needs a display (the test command runs it under Xvfb).
 import { spawn } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { inflateRawSync } from "node:zlib";
 import { setTimeout as sleep } from "node:timers/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -199,4 +200,25 @@ export async function launch(dataDir, shotsDir) {
     },
   };
   return app;
+}
+
+/** The text of every file inside a zip (an .xlsx), read through its central directory. */
+export function zipText(file) {
+  const buf = readFileSync(file);
+  let eocd = buf.length - 22;
+  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  if (eocd < 0) throw new Error(`${file} is not a zip`);
+  const entries = buf.readUInt16LE(eocd + 10);
+  let at = buf.readUInt32LE(eocd + 16);
+  const texts = [];
+  for (let i = 0; i < entries; i++) {
+    const method = buf.readUInt16LE(at + 10);
+    const size = buf.readUInt32LE(at + 20);
+    const local = buf.readUInt32LE(at + 42);
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const data = buf.subarray(start, start + size);
+    texts.push((method === 8 ? inflateRawSync(data) : data).toString("utf8"));
+    at += 46 + buf.readUInt16LE(at + 28) + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
+  }
+  return texts.join("\n");
 }

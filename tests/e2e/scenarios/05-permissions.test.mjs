@@ -8,11 +8,11 @@
 // so an allowed call does no harm; each must still reach the command
 // (arguments that do not even deserialise fail the test).
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { after, test } from "node:test";
 import { By } from "selenium-webdriver";
-import { launch, outputDir, repoRoot, stopTauriDriver } from "../harness.mjs";
+import { launch, outputDir, repoRoot, stopTauriDriver, zipText } from "../harness.mjs";
 
 const out = outputDir("05-permissions");
 const dataDir = path.join(out, "data");
@@ -149,16 +149,21 @@ test("every command checks the caller's role, as the README says", async () => {
   for (const c of commands) assert.ok(WALKED_BY_HAND.has(c) || c in ARGS, `no test arguments for ${c}`);
 
   const app = await launch(dataDir, out);
+  /** Every answer a call gave, to look for secrets in. */
+  const answers = [];
   /** The error code of a call, or "ok". */
-  const call = (cmd, args) =>
-    app.driver.executeAsyncScript(
+  const call = async (cmd, args) => {
+    const [code, answer] = await app.driver.executeAsyncScript(
       `const done = arguments[arguments.length - 1];
        window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then(
-         () => done("ok"),
-         (e) => done(typeof e === "object" && e !== null && typeof e.code === "string" ? e.code : "bad call: " + JSON.stringify(e)));`,
+         (r) => done(["ok", JSON.stringify(r ?? null)]),
+         (e) => done([typeof e === "object" && e !== null && typeof e.code === "string" ? e.code : "bad call: " + JSON.stringify(e), ""]));`,
       cmd,
       args,
     );
+    answers.push(`${cmd}: ${answer}`);
+    return code;
+  };
   try {
     await app.setUpAdmin(admin);
 
@@ -207,6 +212,14 @@ test("every command checks the caller's role, as the README says", async () => {
     await walk("signed out", 4);
     assert.equal(await call("logout", {}), "not_signed_in");
 
+    // No answer and no log line holds a password or a password hash.
+    const logs = readdirSync(path.join(dataDir, "logs")).map((f) => readFileSync(path.join(dataDir, "logs", f), "utf8"));
+    for (const [what, text] of [["answers", answers.join("\n")], ["logs", logs.join("\n")]]) {
+      for (const secret of ["$argon2", admin.password, newAdminPassword, password]) {
+        assert.ok(!text.includes(secret), `${what} contain ${secret}`);
+      }
+    }
+
     // The audit trail holds all of it: sign-ins of every role and the users created.
     await app.type("login-username", admin.username);
     await app.type("login-password", newAdminPassword);
@@ -222,6 +235,14 @@ test("every command checks the caller's role, as the README says", async () => {
       "the administrator and three users created",
     );
     await app.screenshot("audit");
+
+    // Nor does the audit trail's export, which holds every user record before and after each change.
+    assert.equal(await call("export_audit", { filter: { from: null, until: null, username: null, action: null, entity: null, beforeId: null, limit: 1 } }), "ok");
+    const exported = zipText(JSON.parse(answers.at(-1).slice("export_audit: ".length)));
+    assert.match(exported, /operator 1/, "the export holds the users created");
+    for (const secret of ["$argon2", admin.password, newAdminPassword, password]) {
+      assert.ok(!exported.includes(secret), `the audit export contains ${secret}`);
+    }
 
     // An operator gets a badge and signs in at the terminal with it and a PIN.
     await app.click("menu-group-master");
