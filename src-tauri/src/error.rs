@@ -88,6 +88,11 @@ impl AppError {
         Self::with_message(code, format!("{ko} ({detail})"), format!("{en} ({detail})"))
     }
 
+    /// `code` with its own sentence in each language.
+    pub fn localized(code: ErrorCode, ko: &str, en: &str) -> Self {
+        Self::with_message(code, ko.into(), en.into())
+    }
+
     /// An import file that lacks one of its list's columns.
     pub fn import_header(ko: &str, en: &str) -> Self {
         Self::with_message(
@@ -225,6 +230,7 @@ fn field_name(field: Field) -> (&'static str, &'static str) {
         Field::MaxDays => ("최대 리드타임(일)", "Max lead (days)"),
         Field::DayOffset => ("착수 일수", "Day offset"),
         Field::Active => ("사용 여부", "In use"),
+        Field::FileName => ("파일 이름", "File name"),
         Field::Reference => ("선택한 항목", "The chosen record"),
     }
 }

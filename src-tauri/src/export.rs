@@ -142,13 +142,19 @@ pub async fn to_file(
 
 /// Writes `bytes` as `<stem>_<local date-time>.xlsx` in `dir`, never over an existing file.
 pub fn save(dir: &Path, stem: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
-    std::fs::create_dir_all(dir)?;
     let base = format!("{stem}_{}", Local::now().format("%Y%m%d_%H%M%S"));
+    create_unique(dir, &base, "xlsx", bytes)
+}
+
+/// Writes `bytes` as `<base>.<ext>` in `dir`, or `<base>_2.<ext>`… when that
+/// exists: never over an existing file. `base` must be a plain file name.
+pub fn create_unique(dir: &Path, base: &str, ext: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
     for n in 1..100 {
         let name = if n == 1 {
-            format!("{base}.xlsx")
+            format!("{base}.{ext}")
         } else {
-            format!("{base}_{n}.xlsx")
+            format!("{base}_{n}.{ext}")
         };
         let path = dir.join(name);
         match std::fs::OpenOptions::new()
@@ -167,7 +173,7 @@ pub fn save(dir: &Path, stem: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
     }
     Err(std::io::Error::new(
         std::io::ErrorKind::AlreadyExists,
-        "too many exports this second",
+        "too many files of this name",
     ))
 }
 

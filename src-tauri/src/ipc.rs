@@ -89,6 +89,11 @@ pub fn builder() -> Builder<Wry> {
             commands::master::add_maintenance,
             commands::master::get_lead_times,
             commands::master::save_lead_times,
+            commands::attachments::list_attachments,
+            commands::attachments::add_attachment,
+            commands::attachments::save_attachment_copy,
+            commands::attachments::attachment_preview,
+            commands::attachments::remove_attachment,
         ])
         .events(collect_events![
             events::SessionChanged,

@@ -1,6 +1,7 @@
 //! The Linesight desktop app: wires the store, settings, commands and events
 //! to the window. Domain logic lives in crates/mes and crates/vision.
 
+mod attachments;
 mod commands;
 mod error;
 mod events;

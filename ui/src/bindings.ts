@@ -147,6 +147,15 @@ export const commands = {
 	getLeadTimes: () => __TAURI_INVOKE<LeadTimeRow[]>("get_lead_times"),
 	/**  Replaces the whole lead-time table. */
 	saveLeadTimes: (rows: LeadTimeRow[]) => __TAURI_INVOKE<LeadTimeRow[]>("save_lead_times", { rows }),
+	listAttachments: (owner: Owner, ownerId: number) => __TAURI_INVOKE<Attachment[]>("list_attachments", { owner, ownerId }),
+	/**  Keeps a file with a record: PDF, PNG, JPEG, TIFF, DWG, DXF or STEP, up to 20 MB. */
+	addAttachment: (owner: Owner, ownerId: number, name: string, dataBase64: string) => __TAURI_INVOKE<Attachment>("add_attachment", { owner, ownerId, name, dataBase64 }),
+	/**  Saves a copy of a kept file in the exports folder under its own name; returns the path. */
+	saveAttachmentCopy: (id: number) => __TAURI_INVOKE<string>("save_attachment_copy", { id }),
+	/**  A kept image as a data URL to show; none for other kinds. */
+	attachmentPreview: (id: number) => __TAURI_INVOKE<string | null>("attachment_preview", { id }),
+	/**  Removes a kept file from its record (the audit trail keeps who and when). */
+	removeAttachment: (id: number) => __TAURI_INVOKE<null>("remove_attachment", { id }),
 };
 
 /** Events */
@@ -188,6 +197,20 @@ export type AppInfo = {
 	needsSetup: boolean,
 	machine: string,
 	dataDir: string,
+};
+
+export type Attachment = {
+	id: number,
+	owner: Owner,
+	ownerId: number,
+	/**  As the user named it; shown only. */
+	name: string,
+	sha256: string,
+	size: number | null,
+	mediaType: string,
+	/**  Who added it. */
+	displayName: string,
+	createdAt: string,
 };
 
 /**
@@ -587,6 +610,9 @@ export type NewUser = {
 	role: Role,
 	password: string,
 };
+
+/**  The kinds of record that keep files. */
+export type Owner = "item";
 
 /**  One page of a list and how many rows match in all. */
 export type Page<T> = {

@@ -108,6 +108,8 @@ pub enum Field {
     MaintenanceText,
     MaxDays,
     DayOffset,
+    /// An attached file's name.
+    FileName,
     /// Whether a record is in use (an import's 사용 column).
     Active,
     /// A record this one refers to (a supplier, a process…) that does not exist.

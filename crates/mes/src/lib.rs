@@ -5,6 +5,7 @@
 //! own ([`Store::record_inspection`]) is not a user action and has none.
 
 pub mod alarms;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod demo;

@@ -2,6 +2,7 @@
 //! touches data; the TypeScript bindings are generated from these signatures.
 
 pub mod app;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod inspections;

@@ -118,6 +118,11 @@ const ARGS = {
   add_maintenance: { equipmentId: NONE, doneOn: "2026-01-01", text: "" },
   get_lead_times: {},
   save_lead_times: { rows: [{ maxDays: -1, offsets: [] }] },
+  list_attachments: { owner: "item", ownerId: NONE },
+  add_attachment: { owner: "item", ownerId: NONE, name: "x.exe", dataBase64: "TVo=" },
+  save_attachment_copy: { id: NONE },
+  attachment_preview: { id: NONE },
+  remove_attachment: { id: NONE },
 };
 /** Called by the walk in their own way: signing in and out is how it moves between roles. */
 const WALKED_BY_HAND = new Set(["login", "login_badge", "logout"]);

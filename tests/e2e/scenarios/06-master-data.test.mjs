@@ -3,6 +3,7 @@
 // partner, has a bad Excel import refused with its report of every bad
 // row, imports a good one, and adds an item with a routing.
 import assert from "node:assert/strict";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, test } from "node:test";
 import { By, Key, until } from "selenium-webdriver";
@@ -112,6 +113,32 @@ test("the office keeps partners, items and routings; operators cannot", async ()
     await app.click("items-save");
     await app.dialogsClosed();
     await waitForRows(app, "items-table", 1, "the item is listed");
+
+    // Its drawing: kept by content; a program named like a drawing is refused.
+    const drawing = path.join(out, "BRK-1001 rev.B.pdf");
+    writeFileSync(drawing, "%PDF-1.4\n% a drawing\n");
+    const program = path.join(out, "drawing.pdf");
+    writeFileSync(program, "MZ\x90\x00 not a drawing");
+    await app.click("items-files-BRK-1001");
+    // The drop zone renders a fresh input after each file: find it each time.
+    const upload = async (file) =>
+      (await app.driver.wait(until.elementLocated(By.css(".ant-upload input[type=file]")), 10_000)).sendKeys(file);
+    await upload(program);
+    await app.driver.wait(
+      until.elementLocated(By.xpath("//*[contains(@class,'ant-message')]//*[contains(normalize-space(),'파일만 첨부할 수 있습니다')]")),
+      10_000,
+      "the program is refused",
+    );
+    await upload(drawing);
+    await app.waitForText("files-table", "BRK-1001 rev.B.pdf");
+    await app.screenshot("drawings");
+    await app.click("files-save");
+    const copy = path.join(dataDir, "exports", "BRK-1001 rev.B.pdf");
+    await app.driver.wait(async () => existsSync(copy), 10_000, "a copy is saved under its own name");
+    assert.equal(readFileSync(copy, "utf8"), "%PDF-1.4\n% a drawing\n");
+    await app.driver.findElement(By.css(".ant-modal-wrap:not([style*='display: none']) .ant-modal-close")).click();
+    await app.dialogsClosed();
+
     await app.click("items-routing-BRK-1001");
     await app.choose("routing-step-0-process", "제관");
     for (const [i, process] of [

@@ -1,5 +1,5 @@
 // The master-data screens (기준정보) that are a list and a form.
-import { ToolOutlined } from "@ant-design/icons";
+import { PaperClipOutlined, ToolOutlined } from "@ant-design/icons";
 import { Button } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -32,7 +32,8 @@ import {
 import MaintenanceDialog from "./MaintenanceDialog";
 import { PartnerField } from "./PartnerPicker";
 import RoutingDialog from "./RoutingDialog";
-import SimpleMaster from "./SimpleMaster";
+import SimpleMaster, { canEditMaster } from "./SimpleMaster";
+import AttachmentsDialog from "./AttachmentsDialog";
 
 const PARTNER_KINDS = ["customer", "supplier", "both"] as const;
 const DOWNTIME_CATEGORIES = ["planned", "availability", "performance", "quality"] as const;
@@ -72,6 +73,7 @@ export function ItemsScreen({ session }: { session: Session }) {
   const { t } = useTranslation();
   const [routingFor, setRoutingFor] = useState<Item | null>(null);
   const [routingsSaved, setRoutingsSaved] = useState(0);
+  const [filesOf, setFilesOf] = useState<Item | null>(null);
   const blank: ItemInput = { partNo: "", name: "", spec: null, unit: "EA", remarks: null, active: true };
   return (
     <>
@@ -88,13 +90,18 @@ export function ItemsScreen({ session }: { session: Session }) {
         toInput={(i) => i}
         reloadKey={routingsSaved}
         toolbar={(reload) => <ImportButton run={commands.importItems} testId="items-import" onDone={reload} />}
-        actions={(item) =>
-          session.user.role === "admin" || session.user.role === "manager" ? (
-            <Button size="small" onClick={() => setRoutingFor(item)} data-testid={`items-routing-${item.partNo}`}>
-              {t("master.item.addRouting")}
+        actions={(item) => (
+          <>
+            <Button size="small" icon={<PaperClipOutlined />} onClick={() => setFilesOf(item)} data-testid={`items-files-${item.partNo}`}>
+              {t("master.item.drawings")}
             </Button>
-          ) : null
-        }
+            {canEditMaster(session) && (
+              <Button size="small" onClick={() => setRoutingFor(item)} data-testid={`items-routing-${item.partNo}`}>
+                {t("master.item.addRouting")}
+              </Button>
+            )}
+          </>
+        )}
         fields={() => [
           { name: "partNo", label: t("master.item.partNo"), kind: "text", required: true, max: 40 },
           { name: "name", label: t("master.item.name"), kind: "text", required: true, max: 100 },
@@ -104,6 +111,15 @@ export function ItemsScreen({ session }: { session: Session }) {
           { name: "active", label: t("master.inUse"), kind: "switch" },
         ]}
       />
+      {filesOf !== null && (
+        <AttachmentsDialog
+          session={session}
+          owner="item"
+          ownerId={filesOf.id}
+          title={t("master.item.drawingsTitle", { partNo: filesOf.partNo, name: filesOf.name })}
+          onClose={() => setFilesOf(null)}
+        />
+      )}
       {routingFor !== null && (
         <RoutingDialog item={{ id: routingFor.id, partNo: routingFor.partNo, name: routingFor.name }} routingId={null} onClose={() => setRoutingFor(null)}
           onSaved={() => {
