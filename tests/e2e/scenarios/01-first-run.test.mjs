@@ -48,7 +48,7 @@ test("first run: set up the administrator, sign in, work in tabs, switch languag
     // Open two screens from the menu: each gets its tab, the last one active.
     await app.click("menu-group-master");
     await app.click("menu-partners");
-    await app.find("not-built-partners");
+    await app.find("partners-table");
     await app.click("menu-group-system");
     await app.click("menu-machineSettings");
     await app.find("settings-data-dir");

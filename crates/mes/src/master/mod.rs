@@ -240,20 +240,33 @@ pub(crate) async fn save_in<M: Master>(
         }
         Some(id) => {
             let before: M = get_in(conn, id).await?;
+            let stamp = format!("SELECT updated_at FROM {} WHERE id = ?", M::TABLE);
+            let updated_at: String = sqlx::query_scalar(AssertSqlSafe(stamp))
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await?;
             update_in::<M>(conn, id, values).await?;
             let after: M = get_in(conn, id).await?;
-            if !unchanged(&before, &after) {
-                let entry = Entry::change(
-                    actor,
-                    machine,
-                    Action::Update,
-                    M::ENTITY,
-                    id,
-                    Some(&before),
-                    &after,
-                );
-                audit::write(conn, now, entry).await?;
+            if unchanged(&before, &after) {
+                // Saved as it was: it keeps its time of change, and no audit row says otherwise.
+                let restore = format!("UPDATE {} SET updated_at = ? WHERE id = ?", M::TABLE);
+                sqlx::query(AssertSqlSafe(restore))
+                    .bind(updated_at)
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
+                return Ok(before);
             }
+            let entry = Entry::change(
+                actor,
+                machine,
+                Action::Update,
+                M::ENTITY,
+                id,
+                Some(&before),
+                &after,
+            );
+            audit::write(conn, now, entry).await?;
             Ok(after)
         }
     }
