@@ -39,6 +39,50 @@ impl FeatureMap {
     fn pixels(&self) -> usize {
         self.height * self.width
     }
+
+    /// A map whose every value is about to be written: storage this thread
+    /// recycled when there is some (its old values are never read), so the
+    /// forward pass neither zeroes nor faults in fresh memory per layer.
+    fn scratch(height: usize, width: usize, channels: usize) -> Self {
+        let len = height * width * channels;
+        let data = SPARE.with_borrow_mut(|spare| {
+            let fit = spare
+                .iter()
+                .position(|b| b.len() >= len)
+                .or_else(|| spare.iter().position(|b| b.capacity() >= len));
+            let mut data = fit.map_or_else(Vec::new, |i| spare.swap_remove(i));
+            if data.len() >= len {
+                data.truncate(len);
+            } else {
+                data.resize(len, 0.0);
+            }
+            data
+        });
+        Self {
+            height,
+            width,
+            channels,
+            data,
+        }
+    }
+
+    /// Hands the storage back for [`FeatureMap::scratch`].
+    fn recycle(self) {
+        SPARE.with_borrow_mut(|spare| {
+            if spare.len() < SPARE_MAPS {
+                spare.push(self.data);
+            }
+        });
+    }
+}
+
+/// Intermediate maps a thread keeps for reuse: a block holds at most four at once.
+const SPARE_MAPS: usize = 4;
+
+thread_local! {
+    static SPARE: std::cell::RefCell<Vec<Vec<f32>>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The stem's patch rows, per worker thread.
+    static PATCHES: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// TF "SAME" padding along one axis: (output size, padding before).
@@ -183,7 +227,7 @@ impl Conv {
             pad: [pad_y, pad_x],
             out_width: out_w,
         };
-        let mut out = FeatureMap::zeros(out_h, out_w, c);
+        let mut out = FeatureMap::scratch(out_h, out_w, c);
         out.data
             .par_chunks_mut(out_w * c)
             .enumerate()
@@ -208,7 +252,7 @@ fn run_pointwise(
 ) -> FeatureMap {
     let (k, n) = (conv.inputs(), conv.outputs());
     assert_eq!(x.channels, k);
-    let mut out = FeatureMap::zeros(x.height, x.width, n);
+    let mut out = FeatureMap::scratch(x.height, x.width, n);
     let chunk = chunk_pixels(x.pixels());
     out.data
         .par_chunks_mut(chunk * n)
@@ -238,30 +282,36 @@ impl Stem {
         let row_len = k * k * c;
         assert_eq!(self.dense.inputs(), row_len);
         let n = self.dense.outputs();
-        let mut out = FeatureMap::zeros(out_h, out_w, n);
+        let mut out = FeatureMap::scratch(out_h, out_w, n);
         let chunk = chunk_pixels(out_h * out_w);
         out.data
             .par_chunks_mut(chunk * n)
             .enumerate()
             .for_each(|(t, out)| {
                 let first = t * chunk;
-                let mut patches = vec![0.0; out.len() / n * row_len];
-                for (i, patch) in patches.chunks_exact_mut(row_len).enumerate() {
-                    let (oy, ox) = ((first + i) / out_w, (first + i) % out_w);
-                    for ky in 0..k {
-                        let Some(iy) = (oy * s + ky).checked_sub(pad_y).filter(|&iy| iy < x.height) else {
-                            continue;
-                        };
-                        for kx in 0..k {
-                            let Some(ix) = (ox * s + kx).checked_sub(pad_x).filter(|&ix| ix < x.width) else {
+                PATCHES.with_borrow_mut(|patches| {
+                    patches.resize(out.len() / n * row_len, 0.0);
+                    for (i, patch) in patches.chunks_exact_mut(row_len).enumerate() {
+                        let (oy, ox) = ((first + i) / out_w, (first + i) % out_w);
+                        // Taps in the padding are zero (the buffer holds the last task's patches).
+                        patch.fill(0.0);
+                        for ky in 0..k {
+                            let Some(iy) = (oy * s + ky).checked_sub(pad_y).filter(|&iy| iy < x.height)
+                            else {
                                 continue;
                             };
-                            patch[(ky * k + kx) * c..][..c]
-                                .copy_from_slice(&x.data[(iy * x.width + ix) * c..][..c]);
+                            for kx in 0..k {
+                                let Some(ix) = (ox * s + kx).checked_sub(pad_x).filter(|&ix| ix < x.width)
+                                else {
+                                    continue;
+                                };
+                                patch[(ky * k + kx) * c..][..c]
+                                    .copy_from_slice(&x.data[(iy * x.width + ix) * c..][..c]);
+                            }
                         }
                     }
-                }
-                self.dense.run(&patches, out, Activation::Relu6, None);
+                    self.dense.run(patches, out, Activation::Relu6, None);
+                });
             });
         out
     }
@@ -276,22 +326,20 @@ struct Block {
 
 impl Block {
     fn forward(&self, x: &FeatureMap) -> FeatureMap {
-        let expanded;
-        let hidden = match &self.expand {
-            Some(conv) => {
-                expanded = run_pointwise(conv, x, Activation::Relu6, None);
-                &expanded
-            }
-            None => x,
-        };
+        let expanded = self
+            .expand
+            .as_ref()
+            .map(|conv| run_pointwise(conv, x, Activation::Relu6, None));
+        let hidden = expanded.as_ref().unwrap_or(x);
+        let depthwise = self.depthwise.run_depthwise(hidden);
+        if let Some(expanded) = expanded {
+            expanded.recycle();
+        }
         // Identity shortcut where the block keeps size and channels.
         let shortcut = (self.depthwise.stride == 1 && self.project.outputs() == x.channels).then_some(x);
-        run_pointwise(
-            &self.project,
-            &self.depthwise.run_depthwise(hidden),
-            Activation::None,
-            shortcut,
-        )
+        let out = run_pointwise(&self.project, &depthwise, Activation::None, shortcut);
+        depthwise.recycle();
+        out
     }
 }
 
@@ -349,7 +397,12 @@ impl CpuNet {
         let mut x = self.stem.run(input);
         let mut out = Vec::with_capacity(blocks.len());
         for (i, block) in self.blocks.iter().enumerate().take(last + 1) {
-            x = block.forward(&x);
+            let next = block.forward(&x);
+            std::mem::replace(&mut x, next).recycle();
+            if i == last {
+                out.push(x);
+                break;
+            }
             if blocks.contains(&i) {
                 out.push(x.clone());
             }
@@ -361,9 +414,12 @@ impl CpuNet {
     pub fn logits(&self, input: &FeatureMap) -> Vec<f32> {
         let mut x = self.stem.run(input);
         for block in &self.blocks {
-            x = block.forward(&x);
+            let next = block.forward(&x);
+            std::mem::replace(&mut x, next).recycle();
         }
-        let x = run_pointwise(&self.head, &x, Activation::Relu6, None);
+        let features = x;
+        let x = run_pointwise(&self.head, &features, Activation::Relu6, None);
+        features.recycle();
         let mut pooled = vec![0.0; x.channels];
         for px in x.data.chunks_exact(x.channels) {
             pooled.iter_mut().zip(px).for_each(|(p, v)| *p += v);
@@ -372,6 +428,7 @@ impl CpuNet {
         let (weight, bias) = &self.fc;
         let mut logits = bias.clone();
         matmul(1, bias.len(), pooled.len(), &mut logits, true, &pooled, weight);
+        x.recycle();
         logits
     }
 }
