@@ -7,8 +7,9 @@
 //! same weights (taken from the burn port, which stays the reference and the
 //! training path) the way inference runtimes do: BatchNorm folded into the
 //! convolutions, NHWC layout so a 1 × 1 convolution is one matrix product
-//! (the `gemm` crate burn itself uses), and a depthwise kernel with bias and
-//! ReLU6 fused, parallel over output rows. Tests hold it to the burn port.
+//! (a direct kernel on weights packed at load time, see
+//! `cpu_kernels.rs`), and a depthwise kernel with bias and ReLU6 fused,
+//! parallel over output rows. Tests hold it to the burn port.
 
 use rayon::prelude::*;
 
