@@ -10,9 +10,10 @@ python3 -c "import numpy, onnx, onnxruntime, PIL, safetensors, skimage" 2>/dev/n
   exit 1
 }
 cargo build --release --locked -p linesight-cli
+linesight="${CARGO_TARGET_DIR:-target}/release/linesight"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-target/release/linesight synth "$work" washer --train 10 --test-good 20 --per-type 1 --seed 3 >/dev/null
+"$linesight" synth "$work" washer --train 10 --test-good 20 --per-type 1 --seed 3 >/dev/null
 images="$work/washer/test/good"
 python3 models/tools/bench_onnxruntime.py --dir "$images" --out "$work/ort.json"
-target/release/linesight bench --dir "$images" --model models/demo-washer --peer "$work/ort.json" "$@"
+"$linesight" bench --dir "$images" --model models/demo-washer --peer "$work/ort.json" "$@"

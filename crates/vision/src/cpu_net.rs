@@ -7,12 +7,16 @@
 //! same weights (taken from the burn port, which stays the reference and the
 //! training path) the way inference runtimes do: BatchNorm folded into the
 //! convolutions, NHWC layout so a 1 × 1 convolution is one matrix product
-//! (the `gemm` crate burn itself uses), and a depthwise kernel with bias and
-//! ReLU6 fused, parallel over output rows. Tests hold it to the burn port.
+//! (a direct kernel on weights packed at load time, see
+//! `cpu_kernels.rs`), and a depthwise kernel with bias and ReLU6 fused,
+//! parallel over output rows. Tests hold it to the burn port.
 
 use rayon::prelude::*;
 
-use crate::backbone::EfficientNetLite0;
+use crate::{
+    backbone::EfficientNetLite0,
+    cpu_kernels::{Activation, Depthwise, MR, Pointwise},
+};
 
 /// A feature map of one image, channels last: `data[(y * width + x) * channels + c]`.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +40,50 @@ impl FeatureMap {
     fn pixels(&self) -> usize {
         self.height * self.width
     }
+
+    /// A map whose every value is about to be written: storage this thread
+    /// recycled when there is some (its old values are never read), so the
+    /// forward pass neither zeroes nor faults in fresh memory per layer.
+    fn scratch(height: usize, width: usize, channels: usize) -> Self {
+        let len = height * width * channels;
+        let data = SPARE.with_borrow_mut(|spare| {
+            let fit = spare
+                .iter()
+                .position(|b| b.len() >= len)
+                .or_else(|| spare.iter().position(|b| b.capacity() >= len));
+            let mut data = fit.map_or_else(Vec::new, |i| spare.swap_remove(i));
+            if data.len() >= len {
+                data.truncate(len);
+            } else {
+                data.resize(len, 0.0);
+            }
+            data
+        });
+        Self {
+            height,
+            width,
+            channels,
+            data,
+        }
+    }
+
+    /// Hands the storage back for [`FeatureMap::scratch`].
+    fn recycle(self) {
+        SPARE.with_borrow_mut(|spare| {
+            if spare.len() < SPARE_MAPS {
+                spare.push(self.data);
+            }
+        });
+    }
+}
+
+/// Intermediate maps a thread keeps for reuse: a block holds at most four at once.
+const SPARE_MAPS: usize = 4;
+
+thread_local! {
+    static SPARE: std::cell::RefCell<Vec<Vec<f32>>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The stem's patch rows, per worker thread.
+    static PATCHES: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// TF "SAME" padding along one axis: (output size, padding before).
@@ -84,19 +132,9 @@ pub(crate) fn matmul(
     }
 }
 
-/// Output pixels per task of a dense convolution: a tile of up to 256 × 1280
-/// outputs stays within L2.
-const TILE: usize = 256;
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Activation {
-    None,
-    Relu6,
-}
-
-/// A convolution with its BatchNorm folded in. Pointwise weights are
-/// `[in, out]`; depthwise `[k × k, channels]`; the stem's `[k × k × in, out]`
-/// in (ky, kx, channel) order to match its patch rows.
+/// A convolution with its BatchNorm folded in, before packing. Pointwise
+/// weights are `[in, out]`; depthwise `[k × k, channels]`; the stem's
+/// `[k × k × in, out]` in (ky, kx, channel) order to match its patch rows.
 #[derive(Debug, Clone)]
 struct Conv {
     weight: Vec<f32>,
@@ -145,9 +183,9 @@ impl Conv {
         }
     }
 
-    fn pointwise(conv: &burn::nn::conv::Conv2d, bn: &burn::nn::BatchNorm) -> Self {
+    fn pointwise(conv: &burn::nn::conv::Conv2d, bn: &burn::nn::BatchNorm) -> Pointwise {
         let outputs = conv.weight.dims()[0];
-        Self::fold(conv, bn, |o, i, _, _| i * outputs + o)
+        Self::fold(conv, bn, |o, i, _, _| i * outputs + o).packed()
     }
 
     fn depthwise(conv: &burn::nn::conv::Conv2d, bn: &burn::nn::BatchNorm) -> Self {
@@ -155,197 +193,163 @@ impl Conv {
         Self::fold(conv, bn, |o, _, ky, kx| (ky * k + kx) * channels + o)
     }
 
-    fn stem(conv: &burn::nn::conv::Conv2d, bn: &burn::nn::BatchNorm) -> Self {
+    fn stem(conv: &burn::nn::conv::Conv2d, bn: &burn::nn::BatchNorm) -> Stem {
         let [outputs, inputs, k, _] = conv.weight.dims();
-        Self::fold(conv, bn, |o, i, ky, kx| {
+        let conv = Self::fold(conv, bn, |o, i, ky, kx| {
             ((ky * k + kx) * inputs + i) * outputs + o
-        })
+        });
+        Stem {
+            kernel: conv.kernel,
+            stride: conv.stride,
+            dense: conv.packed(),
+        }
     }
 
-    /// `rows` (one per output pixel, `weight.len() / outputs` wide) times the
-    /// weights, plus bias, activation and shortcut, a tile of pixels per task
-    /// so each tile's epilogue runs while it is still in cache.
-    fn dense(
-        &self,
-        rows: &[f32],
-        act: Activation,
-        shortcut: Option<&[f32]>,
-        map: (usize, usize),
-    ) -> FeatureMap {
-        let (cin, cout) = (self.weight.len() / self.outputs, self.outputs);
-        let mut out = FeatureMap::zeros(map.0, map.1, cout);
-        out.data
-            .par_chunks_mut(TILE * cout)
-            .enumerate()
-            .for_each(|(t, tile)| {
-                let pixels = tile.len() / cout;
-                for px in tile.chunks_exact_mut(cout) {
-                    px.copy_from_slice(&self.bias);
-                }
-                matmul(
-                    pixels,
-                    cout,
-                    cin,
-                    tile,
-                    true,
-                    &rows[t * TILE * cin..][..pixels * cin],
-                    &self.weight,
-                );
-                if act == Activation::Relu6 {
-                    tile.iter_mut().for_each(|v| *v = v.clamp(0.0, 6.0));
-                }
-                if let Some(shortcut) = shortcut {
-                    let add = &shortcut[t * TILE * cout..][..pixels * cout];
-                    tile.iter_mut().zip(add).for_each(|(v, a)| *v += a);
-                }
-            });
-        out
-    }
-
-    fn run_pointwise(&self, x: &FeatureMap, act: Activation, shortcut: Option<&FeatureMap>) -> FeatureMap {
-        self.dense(
-            &x.data,
-            act,
-            shortcut.map(|s| s.data.as_slice()),
-            (x.height, x.width),
+    fn packed(&self) -> Pointwise {
+        Pointwise::new(
+            self.weight.len() / self.outputs,
+            self.outputs,
+            &self.weight,
+            &self.bias,
         )
     }
 
-    /// Depthwise k × k, SAME padding, bias and ReLU6 fused.
+    /// Depthwise k × k, SAME padding, bias and ReLU6 fused, parallel over output rows.
     fn run_depthwise(&self, x: &FeatureMap) -> FeatureMap {
         let (k, s, c) = (self.kernel, self.stride, x.channels);
         let (out_h, pad_y) = same(x.height, k, s);
         let (out_w, pad_x) = same(x.width, k, s);
-        let mut out = FeatureMap::zeros(out_h, out_w, c);
-        #[cfg(target_arch = "x86_64")]
-        let wide = is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma");
+        let geom = Depthwise {
+            height: x.height,
+            width: x.width,
+            channels: c,
+            kernel: k,
+            stride: s,
+            pad: [pad_y, pad_x],
+            out_width: out_w,
+        };
+        let mut out = FeatureMap::scratch(out_h, out_w, c);
         out.data
             .par_chunks_mut(out_w * c)
             .enumerate()
-            .for_each(|(oy, row)| {
-                let job = DepthwiseRow {
-                    x,
-                    conv: self,
-                    oy,
-                    pad: [pad_y, pad_x],
-                };
-                #[cfg(target_arch = "x86_64")]
-                if wide {
-                    // SAFETY: the CPU has just been checked for AVX2 and FMA.
-                    return unsafe { job.run_avx2(row) };
-                }
-                job.run(row)
-            });
+            .for_each(|(oy, row)| geom.row(&x.data, &self.weight, &self.bias, oy, row));
         out
     }
+}
 
-    /// The stem: a dense k × k convolution on the 3-channel input, as a patch matrix product.
-    fn run_stem(&self, x: &FeatureMap) -> FeatureMap {
+/// Pixels per task of a dense convolution: about eight tasks per thread, so
+/// a busy core's share can be taken over, in whole register tiles.
+fn chunk_pixels(pixels: usize) -> usize {
+    let tasks = 8 * rayon::current_num_threads();
+    pixels.div_ceil(tasks).next_multiple_of(MR)
+}
+
+/// A 1 × 1 convolution of the whole map, with activation and shortcut fused.
+fn run_pointwise(
+    conv: &Pointwise,
+    x: &FeatureMap,
+    act: Activation,
+    shortcut: Option<&FeatureMap>,
+) -> FeatureMap {
+    let (k, n) = (conv.inputs(), conv.outputs());
+    assert_eq!(x.channels, k);
+    let mut out = FeatureMap::scratch(x.height, x.width, n);
+    let chunk = chunk_pixels(x.pixels());
+    out.data
+        .par_chunks_mut(chunk * n)
+        .zip(x.data.par_chunks(chunk * k))
+        .enumerate()
+        .for_each(|(t, (out, input))| {
+            let shortcut = shortcut.map(|s| &s.data[t * chunk * n..][..out.len()]);
+            conv.run(input, out, act, shortcut);
+        });
+    out
+}
+
+/// The stem: a dense k × k convolution on the 3-channel input, as a matrix
+/// product of patch rows built per task (so they stay in cache).
+#[derive(Debug, Clone)]
+struct Stem {
+    kernel: usize,
+    stride: usize,
+    dense: Pointwise,
+}
+
+impl Stem {
+    fn run(&self, x: &FeatureMap) -> FeatureMap {
         let (k, s, c) = (self.kernel, self.stride, x.channels);
         let (out_h, pad_y) = same(x.height, k, s);
         let (out_w, pad_x) = same(x.width, k, s);
         let row_len = k * k * c;
-        let mut patches = vec![0.0; out_h * out_w * row_len];
-        patches
-            .par_chunks_mut(out_w * row_len)
+        assert_eq!(self.dense.inputs(), row_len);
+        let n = self.dense.outputs();
+        let mut out = FeatureMap::scratch(out_h, out_w, n);
+        let chunk = chunk_pixels(out_h * out_w);
+        out.data
+            .par_chunks_mut(chunk * n)
             .enumerate()
-            .for_each(|(oy, rows)| {
-                for (ox, patch) in rows.chunks_exact_mut(row_len).enumerate() {
-                    for ky in 0..k {
-                        let Some(iy) = (oy * s + ky).checked_sub(pad_y).filter(|&iy| iy < x.height) else {
-                            continue;
-                        };
-                        for kx in 0..k {
-                            let Some(ix) = (ox * s + kx).checked_sub(pad_x).filter(|&ix| ix < x.width) else {
+            .for_each(|(t, out)| {
+                let first = t * chunk;
+                PATCHES.with_borrow_mut(|patches| {
+                    patches.resize(out.len() / n * row_len, 0.0);
+                    for (i, patch) in patches.chunks_exact_mut(row_len).enumerate() {
+                        let (oy, ox) = ((first + i) / out_w, (first + i) % out_w);
+                        // Taps in the padding are zero (the buffer holds the last task's patches).
+                        patch.fill(0.0);
+                        for ky in 0..k {
+                            let Some(iy) = (oy * s + ky).checked_sub(pad_y).filter(|&iy| iy < x.height)
+                            else {
                                 continue;
                             };
-                            patch[(ky * k + kx) * c..][..c]
-                                .copy_from_slice(&x.data[(iy * x.width + ix) * c..][..c]);
+                            for kx in 0..k {
+                                let Some(ix) = (ox * s + kx).checked_sub(pad_x).filter(|&ix| ix < x.width)
+                                else {
+                                    continue;
+                                };
+                                patch[(ky * k + kx) * c..][..c]
+                                    .copy_from_slice(&x.data[(iy * x.width + ix) * c..][..c]);
+                            }
                         }
                     }
-                }
+                    self.dense.run(patches, out, Activation::Relu6, None);
+                });
             });
-        self.dense(&patches, Activation::Relu6, None, (out_h, out_w))
-    }
-}
-
-/// One output row of a depthwise convolution: bias, taps, ReLU6.
-struct DepthwiseRow<'a> {
-    x: &'a FeatureMap,
-    conv: &'a Conv,
-    oy: usize,
-    pad: [usize; 2],
-}
-
-impl DepthwiseRow<'_> {
-    /// The same loop compiled for AVX2 (8 lanes) instead of the SSE2 baseline.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2,fma")]
-    unsafe fn run_avx2(&self, row: &mut [f32]) {
-        self.run(row)
-    }
-
-    #[inline(always)]
-    fn run(&self, row: &mut [f32]) {
-        let (x, k, s, c) = (self.x, self.conv.kernel, self.conv.stride, self.x.channels);
-        let [pad_y, pad_x] = self.pad;
-        // Taps inside the input: rows once for the whole output row.
-        let ky_range = |o: usize, pad: usize, size: usize| {
-            let first = pad.saturating_sub(o * s);
-            let last = (size + pad).saturating_sub(o * s).min(k);
-            first..last
-        };
-        let kys = ky_range(self.oy, pad_y, x.height);
-        for (ox, acc) in row.chunks_exact_mut(c).enumerate() {
-            acc.copy_from_slice(&self.conv.bias);
-            for ky in kys.clone() {
-                let iy = self.oy * s + ky - pad_y;
-                for kx in ky_range(ox, pad_x, x.width) {
-                    let ix = ox * s + kx - pad_x;
-                    let px = &x.data[(iy * x.width + ix) * c..][..c];
-                    let w = &self.conv.weight[(ky * k + kx) * c..][..c];
-                    for ((a, p), w) in acc.iter_mut().zip(px).zip(w) {
-                        *a += p * w;
-                    }
-                }
-            }
-            for a in acc.iter_mut() {
-                *a = a.clamp(0.0, 6.0);
-            }
-        }
+        out
     }
 }
 
 #[derive(Debug, Clone)]
 struct Block {
-    expand: Option<Conv>,
+    expand: Option<Pointwise>,
     depthwise: Conv,
-    project: Conv,
+    project: Pointwise,
 }
 
 impl Block {
     fn forward(&self, x: &FeatureMap) -> FeatureMap {
-        let expanded;
-        let hidden = match &self.expand {
-            Some(conv) => {
-                expanded = conv.run_pointwise(x, Activation::Relu6, None);
-                &expanded
-            }
-            None => x,
-        };
+        let expanded = self
+            .expand
+            .as_ref()
+            .map(|conv| run_pointwise(conv, x, Activation::Relu6, None));
+        let hidden = expanded.as_ref().unwrap_or(x);
+        let depthwise = self.depthwise.run_depthwise(hidden);
+        if let Some(expanded) = expanded {
+            expanded.recycle();
+        }
         // Identity shortcut where the block keeps size and channels.
-        let shortcut = (self.depthwise.stride == 1 && self.project.outputs == x.channels).then_some(x);
-        self.project
-            .run_pointwise(&self.depthwise.run_depthwise(hidden), Activation::None, shortcut)
+        let shortcut = (self.depthwise.stride == 1 && self.project.outputs() == x.channels).then_some(x);
+        let out = run_pointwise(&self.project, &depthwise, Activation::None, shortcut);
+        depthwise.recycle();
+        out
     }
 }
 
 /// EfficientNet-Lite0 with folded weights, for inference on one image at a time.
 #[derive(Debug, Clone)]
 pub struct CpuNet {
-    stem: Conv,
+    stem: Stem,
     blocks: Vec<Block>,
-    head: Conv,
+    head: Pointwise,
     /// `[1280, 1000]` and the class biases.
     fc: (Vec<f32>, Vec<f32>),
 }
@@ -391,10 +395,15 @@ impl CpuNet {
         let Some(&last) = blocks.last() else {
             return Vec::new();
         };
-        let mut x = self.stem.run_stem(input);
+        let mut x = self.stem.run(input);
         let mut out = Vec::with_capacity(blocks.len());
         for (i, block) in self.blocks.iter().enumerate().take(last + 1) {
-            x = block.forward(&x);
+            let next = block.forward(&x);
+            std::mem::replace(&mut x, next).recycle();
+            if i == last {
+                out.push(x);
+                break;
+            }
             if blocks.contains(&i) {
                 out.push(x.clone());
             }
@@ -404,11 +413,14 @@ impl CpuNet {
 
     /// ImageNet class logits.
     pub fn logits(&self, input: &FeatureMap) -> Vec<f32> {
-        let mut x = self.stem.run_stem(input);
+        let mut x = self.stem.run(input);
         for block in &self.blocks {
-            x = block.forward(&x);
+            let next = block.forward(&x);
+            std::mem::replace(&mut x, next).recycle();
         }
-        let x = self.head.run_pointwise(&x, Activation::Relu6, None);
+        let features = x;
+        let x = run_pointwise(&self.head, &features, Activation::Relu6, None);
+        features.recycle();
         let mut pooled = vec![0.0; x.channels];
         for px in x.data.chunks_exact(x.channels) {
             pooled.iter_mut().zip(px).for_each(|(p, v)| *p += v);
@@ -417,6 +429,7 @@ impl CpuNet {
         let (weight, bias) = &self.fc;
         let mut logits = bias.clone();
         matmul(1, bias.len(), pooled.len(), &mut logits, true, &pooled, weight);
+        x.recycle();
         logits
     }
 }

@@ -9,6 +9,7 @@ pub mod camera;
 pub mod classifier;
 pub mod convert;
 mod coreset;
+mod cpu_kernels;
 pub mod cpu_net;
 pub mod dataset;
 pub mod heatmap;

@@ -1,0 +1,598 @@
+//! The arithmetic kernels of the folded CPU path ([`crate::cpu_net`]).
+//!
+//! Profiling showed the `gemm` crate spending its time packing the thin
+//! matrices of the early layers (16–24 input channels, 12 544 pixels), so a
+//! 1 × 1 convolution here is a direct kernel: its weights are packed once, at
+//! load time, into panels of 16 (or 8) output channels, and the input pixels
+//! are read in place, six at a time, each value broadcast against a panel row
+//! (the classic 6 × 16 register tile: 12 accumulators). Bias, ReLU6 and the
+//! shortcut are applied in registers before the single store. The depthwise
+//! kernel keeps four output pixels' accumulators in registers over all taps.
+//!
+//! Both have an AVX2 + FMA version, used only after the CPU has been checked
+//! for those features at run time, and a portable scalar version that gives the
+//! same results up to rounding. Every pointer the SIMD code forms lies inside a
+//! slice whose length is asserted at the entry of the safe function that calls it.
+
+#[cfg(target_arch = "x86_64")]
+use std::arch::x86_64::*;
+
+/// Pixels per register tile of the pointwise kernel.
+pub(crate) const MR: usize = 6;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Activation {
+    None,
+    Relu6,
+}
+
+impl Activation {
+    fn apply(self, v: f32) -> f32 {
+        match self {
+            Self::None => v,
+            Self::Relu6 => v.clamp(0.0, 6.0),
+        }
+    }
+}
+
+/// Whether the AVX2 + FMA kernels can run on this CPU (cached by std).
+pub(crate) fn simd_available() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Panel {
+    /// First output channel.
+    col: usize,
+    /// 16 or 8 (packed width, zero-padded past the last output channel).
+    width: usize,
+    /// Where its `inputs × width` weights start in `Pointwise::data`.
+    offset: usize,
+}
+
+/// A 1 × 1 convolution (a `[inputs, outputs]` matrix and a bias) packed for
+/// the kernel: for each panel of output channels, its rows one after another.
+#[derive(Debug, Clone)]
+pub(crate) struct Pointwise {
+    inputs: usize,
+    outputs: usize,
+    panels: Vec<Panel>,
+    data: Vec<f32>,
+    /// Per panel, `width` values (zero-padded), at `offset / inputs`.
+    bias: Vec<f32>,
+}
+
+impl Pointwise {
+    /// `weight` is `[inputs, outputs]` row-major.
+    pub(crate) fn new(inputs: usize, outputs: usize, weight: &[f32], bias: &[f32]) -> Self {
+        assert!(inputs > 0 && outputs > 0);
+        assert_eq!(weight.len(), inputs * outputs);
+        assert_eq!(bias.len(), outputs);
+        let mut panels = Vec::new();
+        let (mut col, mut offset) = (0, 0);
+        while col < outputs {
+            let width = if outputs - col > 8 { 16 } else { 8 };
+            panels.push(Panel { col, width, offset });
+            col += width;
+            offset += inputs * width;
+        }
+        let mut data = vec![0.0; offset];
+        let mut packed_bias = vec![0.0; offset / inputs];
+        for p in &panels {
+            for c in 0..p.width.min(outputs - p.col) {
+                packed_bias[p.offset / inputs + c] = bias[p.col + c];
+                for i in 0..inputs {
+                    data[p.offset + i * p.width + c] = weight[i * outputs + p.col + c];
+                }
+            }
+        }
+        Self {
+            inputs,
+            outputs,
+            panels,
+            data,
+            bias: packed_bias,
+        }
+    }
+
+    pub(crate) fn inputs(&self) -> usize {
+        self.inputs
+    }
+
+    pub(crate) fn outputs(&self) -> usize {
+        self.outputs
+    }
+
+    /// For each pixel: `out = act(input · W + bias) (+ shortcut)`, with
+    /// `input` `[pixels, inputs]`, `out` and `shortcut` `[pixels, outputs]`.
+    pub(crate) fn run(&self, input: &[f32], out: &mut [f32], act: Activation, shortcut: Option<&[f32]>) {
+        self.run_with(simd_available(), input, out, act, shortcut)
+    }
+
+    pub(crate) fn run_with(
+        &self,
+        simd: bool,
+        input: &[f32],
+        out: &mut [f32],
+        act: Activation,
+        shortcut: Option<&[f32]>,
+    ) {
+        let (k, n) = (self.inputs, self.outputs);
+        let pixels = out.len() / n;
+        assert_eq!(out.len(), pixels * n);
+        assert_eq!(input.len(), pixels * k);
+        if let Some(s) = shortcut {
+            assert_eq!(s.len(), out.len());
+        }
+        #[cfg(target_arch = "x86_64")]
+        if simd {
+            // SAFETY: the caller asked for SIMD only where `simd_available()` holds
+            // (checked again here), and the lengths are asserted above.
+            if simd_available() {
+                return unsafe { self.run_avx2(input, out, act, shortcut) };
+            }
+        }
+        let _ = simd;
+        self.run_scalar(input, out, act, shortcut)
+    }
+
+    fn run_scalar(&self, input: &[f32], out: &mut [f32], act: Activation, shortcut: Option<&[f32]>) {
+        let (k, n) = (self.inputs, self.outputs);
+        for (p, (row, a)) in out.chunks_exact_mut(n).zip(input.chunks_exact(k)).enumerate() {
+            for panel in &self.panels {
+                let w = &self.data[panel.offset..][..k * panel.width];
+                let bias = &self.bias[panel.offset / k..][..panel.width];
+                let cols = panel.width.min(n - panel.col);
+                let mut acc = [0.0f32; 16];
+                acc[..panel.width].copy_from_slice(bias);
+                for (i, &x) in a.iter().enumerate() {
+                    for (acc, w) in acc.iter_mut().zip(&w[i * panel.width..][..panel.width]) {
+                        *acc += x * w;
+                    }
+                }
+                for c in 0..cols {
+                    let mut v = act.apply(acc[c]);
+                    if let Some(s) = shortcut {
+                        v += s[p * n + panel.col + c];
+                    }
+                    row[panel.col + c] = v;
+                }
+            }
+        }
+    }
+
+    /// SAFETY: AVX2 and FMA present; `input` is `[pixels, inputs]`, `out` (and
+    /// `shortcut`) `[pixels, outputs]`.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn run_avx2(&self, input: &[f32], out: &mut [f32], act: Activation, shortcut: Option<&[f32]>) {
+        let (k, n) = (self.inputs, self.outputs);
+        let pixels = out.len() / n;
+        // Pixels per cache tile: the tile's inputs (≤ 64 KiB) are read once per
+        // panel; a panel's weights stay in L1/L2 over the tile.
+        let tile = ((16 * 1024 / k).max(MR) / MR) * MR;
+        let relu6 = act == Activation::Relu6;
+        let s_ptr = shortcut.map_or(std::ptr::null(), |s| s.as_ptr());
+        let mut t0 = 0;
+        while t0 < pixels {
+            let t1 = (t0 + tile).min(pixels);
+            for panel in &self.panels {
+                let tile_job = Tile {
+                    k,
+                    n,
+                    a: input.as_ptr(),
+                    b: self.data[panel.offset..][..k * panel.width].as_ptr(),
+                    bias: self.bias[panel.offset / k..][..panel.width].as_ptr(),
+                    out: out.as_mut_ptr(),
+                    shortcut: s_ptr,
+                    col: panel.col,
+                    cols: panel.width.min(n - panel.col),
+                    relu6,
+                };
+                // SAFETY: every row p in t0..t1 < pixels; see `Tile`.
+                unsafe {
+                    if panel.width == 16 {
+                        tile_job.rows::<2>(t0, t1);
+                    } else {
+                        tile_job.rows::<1>(t0, t1);
+                    }
+                }
+            }
+            t0 = t1;
+        }
+    }
+}
+
+/// One panel over a range of pixels. Pointers: `a` the `[pixels, k]` input,
+/// `b` the panel's `k × 8V` weights, `bias` its `8V` biases, `out` and
+/// `shortcut` (or null) `[pixels, n]`; the panel covers output channels
+/// `col .. col + cols`, `cols ≤ 8V`, and `col + 8V ≤ n` whenever `cols == 8V`.
+#[cfg(target_arch = "x86_64")]
+struct Tile {
+    k: usize,
+    n: usize,
+    a: *const f32,
+    b: *const f32,
+    bias: *const f32,
+    out: *mut f32,
+    shortcut: *const f32,
+    col: usize,
+    cols: usize,
+    relu6: bool,
+}
+
+#[cfg(target_arch = "x86_64")]
+impl Tile {
+    /// SAFETY: AVX2 + FMA; `t1` at most the pixel count the pointers were made for.
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn rows<const V: usize>(&self, t0: usize, t1: usize) {
+        let mut p = t0;
+        // SAFETY (all calls): p + R ≤ t1.
+        unsafe {
+            while p + MR <= t1 {
+                self.micro::<MR, V>(p);
+                p += MR;
+            }
+            match t1 - p {
+                5 => self.micro::<5, V>(p),
+                4 => self.micro::<4, V>(p),
+                3 => self.micro::<3, V>(p),
+                2 => self.micro::<2, V>(p),
+                1 => self.micro::<1, V>(p),
+                _ => {}
+            }
+        }
+    }
+
+    /// Pixels `p .. p + R` of the panel: R × V accumulators in registers.
+    /// SAFETY: AVX2 + FMA; `p + R` at most the pixel count.
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn micro<const R: usize, const V: usize>(&self, p: usize) {
+        let (k, n) = (self.k, self.n);
+        // SAFETY: `a` rows p..p+R have k values each; `b` has k rows of 8V;
+        // `bias` 8V; stores go to columns col..col+8V of rows p..p+R, inside
+        // the row when cols == 8V, else through a buffer of `cols` values.
+        unsafe {
+            let a = self.a.add(p * k);
+            let mut acc = [[_mm256_setzero_ps(); V]; R];
+            for v in 0..V {
+                let b = _mm256_loadu_ps(self.bias.add(8 * v));
+                for row in acc.iter_mut() {
+                    row[v] = b;
+                }
+            }
+            for i in 0..k {
+                let mut b = [_mm256_setzero_ps(); V];
+                for (v, b) in b.iter_mut().enumerate() {
+                    *b = _mm256_loadu_ps(self.b.add(i * 8 * V + 8 * v));
+                }
+                for (r, row) in acc.iter_mut().enumerate() {
+                    let x = _mm256_broadcast_ss(&*a.add(r * k + i));
+                    for v in 0..V {
+                        row[v] = _mm256_fmadd_ps(x, b[v], row[v]);
+                    }
+                }
+            }
+            if self.relu6 {
+                let (zero, six) = (_mm256_setzero_ps(), _mm256_set1_ps(6.0));
+                for row in acc.iter_mut() {
+                    for v in row.iter_mut() {
+                        *v = _mm256_min_ps(_mm256_max_ps(*v, zero), six);
+                    }
+                }
+            }
+            let full = self.cols == 8 * V;
+            for (r, row) in acc.iter().enumerate() {
+                let at = (p + r) * n + self.col;
+                if full {
+                    for (v, &x) in row.iter().enumerate() {
+                        let mut x = x;
+                        if !self.shortcut.is_null() {
+                            x = _mm256_add_ps(x, _mm256_loadu_ps(self.shortcut.add(at + 8 * v)));
+                        }
+                        _mm256_storeu_ps(self.out.add(at + 8 * v), x);
+                    }
+                } else {
+                    let mut buf = [0.0f32; 16];
+                    for (v, &x) in row.iter().enumerate() {
+                        _mm256_storeu_ps(buf.as_mut_ptr().add(8 * v), x);
+                    }
+                    for (c, &x) in buf.iter().enumerate().take(self.cols) {
+                        let s = if self.shortcut.is_null() {
+                            0.0
+                        } else {
+                            *self.shortcut.add(at + c)
+                        };
+                        *self.out.add(at + c) = x + s;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The shape of a depthwise k × k convolution with TF "SAME" padding.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Depthwise {
+    pub height: usize,
+    pub width: usize,
+    pub channels: usize,
+    pub kernel: usize,
+    pub stride: usize,
+    /// Padding before, rows and columns.
+    pub pad: [usize; 2],
+    pub out_width: usize,
+}
+
+impl Depthwise {
+    /// Taps `first..last` of one axis that fall inside the input for output `o`.
+    fn taps(&self, o: usize, pad: usize, size: usize) -> std::ops::Range<usize> {
+        let first = pad.saturating_sub(o * self.stride);
+        let last = (size + pad).saturating_sub(o * self.stride).min(self.kernel);
+        first..last.max(first)
+    }
+
+    /// Output row `oy` (`out_width × channels`) from `input` (`height × width ×
+    /// channels`), `weight` (`kernel² × channels`) and `bias`, ReLU6 applied.
+    pub(crate) fn row(&self, input: &[f32], weight: &[f32], bias: &[f32], oy: usize, row: &mut [f32]) {
+        self.row_with(simd_available(), input, weight, bias, oy, row)
+    }
+
+    pub(crate) fn row_with(
+        &self,
+        simd: bool,
+        input: &[f32],
+        weight: &[f32],
+        bias: &[f32],
+        oy: usize,
+        row: &mut [f32],
+    ) {
+        let c = self.channels;
+        assert_eq!(input.len(), self.height * self.width * c);
+        assert_eq!(weight.len(), self.kernel * self.kernel * c);
+        assert_eq!(bias.len(), c);
+        assert_eq!(row.len(), self.out_width * c);
+        #[cfg(target_arch = "x86_64")]
+        if simd && c.is_multiple_of(8) && simd_available() {
+            // SAFETY: AVX2 + FMA checked just now; lengths asserted above.
+            return unsafe { self.row_avx2(input, weight, bias, oy, row) };
+        }
+        let _ = simd;
+        self.row_scalar(input, weight, bias, oy, row)
+    }
+
+    fn row_scalar(&self, input: &[f32], weight: &[f32], bias: &[f32], oy: usize, row: &mut [f32]) {
+        let (k, s, c) = (self.kernel, self.stride, self.channels);
+        let [pad_y, pad_x] = self.pad;
+        let kys = self.taps(oy, pad_y, self.height);
+        for (ox, acc) in row.chunks_exact_mut(c).enumerate() {
+            acc.copy_from_slice(bias);
+            for ky in kys.clone() {
+                let iy = oy * s + ky - pad_y;
+                for kx in self.taps(ox, pad_x, self.width) {
+                    let ix = ox * s + kx - pad_x;
+                    let px = &input[(iy * self.width + ix) * c..][..c];
+                    let w = &weight[(ky * k + kx) * c..][..c];
+                    for ((a, p), w) in acc.iter_mut().zip(px).zip(w) {
+                        *a += p * w;
+                    }
+                }
+            }
+            for a in acc.iter_mut() {
+                *a = a.clamp(0.0, 6.0);
+            }
+        }
+    }
+
+    /// SAFETY: AVX2 + FMA; `channels % 8 == 0`; lengths as asserted in `row_with`.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn row_avx2(&self, input: &[f32], weight: &[f32], bias: &[f32], oy: usize, row: &mut [f32]) {
+        let (k, s, c, w) = (self.kernel, self.stride, self.channels, self.width);
+        let [pad_y, pad_x] = self.pad;
+        let kys = self.taps(oy, pad_y, self.height);
+        // Output columns whose k taps all lie inside the input.
+        let first = pad_x.div_ceil(s).min(self.out_width);
+        let last = if w + pad_x >= k {
+            ((w + pad_x - k) / s + 1).clamp(first, self.out_width)
+        } else {
+            first
+        };
+        let (inp, wt, out) = (input.as_ptr(), weight.as_ptr(), row.as_mut_ptr());
+        let (zero, six) = (_mm256_setzero_ps(), _mm256_set1_ps(6.0));
+        // SAFETY: for ox in first..last, ox·s + kx − pad_x ∈ [0, w) for all kx < k;
+        // for the other columns only `taps` (inside the input) are read; rows
+        // come from `kys`, inside the input; channel offsets cb + 8 ≤ c.
+        unsafe {
+            let one = |ox: usize| {
+                let kxs = self.taps(ox, pad_x, w);
+                for cb in (0..c).step_by(8) {
+                    let mut acc = _mm256_loadu_ps(bias.as_ptr().add(cb));
+                    for ky in kys.clone() {
+                        let iy = oy * s + ky - pad_y;
+                        for kx in kxs.clone() {
+                            let ix = ox * s + kx - pad_x;
+                            let x = _mm256_loadu_ps(inp.add((iy * w + ix) * c + cb));
+                            acc = _mm256_fmadd_ps(x, _mm256_loadu_ps(wt.add((ky * k + kx) * c + cb)), acc);
+                        }
+                    }
+                    _mm256_storeu_ps(out.add(ox * c + cb), _mm256_min_ps(_mm256_max_ps(acc, zero), six));
+                }
+            };
+            for ox in 0..first {
+                one(ox);
+            }
+            let mut ox = first;
+            while ox + 4 <= last {
+                for cb in (0..c).step_by(8) {
+                    let b = _mm256_loadu_ps(bias.as_ptr().add(cb));
+                    let mut acc = [b; 4];
+                    for ky in kys.clone() {
+                        let iy = oy * s + ky - pad_y;
+                        let base = inp.add((iy * w + ox * s - pad_x) * c + cb);
+                        for kx in 0..k {
+                            let wv = _mm256_loadu_ps(wt.add((ky * k + kx) * c + cb));
+                            for (j, acc) in acc.iter_mut().enumerate() {
+                                let x = _mm256_loadu_ps(base.add((j * s + kx) * c));
+                                *acc = _mm256_fmadd_ps(x, wv, *acc);
+                            }
+                        }
+                    }
+                    for (j, acc) in acc.iter().enumerate() {
+                        _mm256_storeu_ps(
+                            out.add((ox + j) * c + cb),
+                            _mm256_min_ps(_mm256_max_ps(*acc, zero), six),
+                        );
+                    }
+                }
+                ox += 4;
+            }
+            for ox in ox..self.out_width {
+                one(ox);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small deterministic pseudo-random sequence in [-1, 1).
+    fn values(n: usize, seed: u64) -> Vec<f32> {
+        let mut s = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (0..n)
+            .map(|_| {
+                s = s
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                ((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+            })
+            .collect()
+    }
+
+    fn close(a: &[f32], b: &[f32], what: &str) {
+        assert_eq!(a.len(), b.len());
+        for (i, (x, y)) in a.iter().zip(b).enumerate() {
+            assert!(
+                (x - y).abs() <= 1e-4 * (1.0 + y.abs()),
+                "{what}: [{i}] {x} vs {y}"
+            );
+        }
+    }
+
+    fn paths() -> Vec<bool> {
+        if simd_available() {
+            vec![false, true]
+        } else {
+            vec![false]
+        }
+    }
+
+    #[test]
+    fn pointwise_matches_a_plain_product() {
+        // Odd channel counts (panel tails of 8 and 16, partial ones) and pixel
+        // counts that leave every register-tile tail.
+        for &(pixels, k, n) in &[
+            (1, 1, 1),
+            (7, 3, 5),
+            (13, 16, 24),
+            (25, 24, 40),
+            (6, 17, 33),
+            (50, 96, 1000),
+            (11, 27, 32),
+            (4, 1200, 16),
+        ] {
+            let input = values(pixels * k, 1);
+            let weight = values(k * n, 2);
+            let bias = values(n, 3);
+            let short = values(pixels * n, 4);
+            let packed = Pointwise::new(k, n, &weight, &bias);
+            for act in [Activation::None, Activation::Relu6] {
+                for shortcut in [None, Some(short.as_slice())] {
+                    let mut want = vec![0.0; pixels * n];
+                    for p in 0..pixels {
+                        for o in 0..n {
+                            let mut v = bias[o];
+                            for i in 0..k {
+                                v += input[p * k + i] * weight[i * n + o];
+                            }
+                            want[p * n + o] = act.apply(v) + shortcut.map_or(0.0, |s| s[p * n + o]);
+                        }
+                    }
+                    for simd in paths() {
+                        let mut got = vec![f32::NAN; pixels * n];
+                        packed.run_with(simd, &input, &mut got, act, shortcut);
+                        close(&got, &want, &format!("{pixels}×{k}→{n} {act:?} simd {simd}"));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn depthwise_matches_a_plain_convolution() {
+        let cases: [(usize, usize, usize, usize, usize); 7] = [
+            (5, 7, 8, 3, 1),
+            (9, 13, 16, 3, 2),
+            (11, 10, 24, 5, 1),
+            (12, 17, 8, 5, 2),
+            (3, 3, 5, 3, 1), // channels not a multiple of 8: scalar even with SIMD
+            (1, 1, 8, 5, 1),
+            (2, 9, 16, 5, 2),
+        ];
+        for (h, w, c, k, s) in cases {
+            let out_h = h.div_ceil(s);
+            let out_w = w.div_ceil(s);
+            let pad = |size: usize, out: usize| ((out - 1) * s + k).saturating_sub(size) / 2;
+            let geom = Depthwise {
+                height: h,
+                width: w,
+                channels: c,
+                kernel: k,
+                stride: s,
+                pad: [pad(h, out_h), pad(w, out_w)],
+                out_width: out_w,
+            };
+            let input = values(h * w * c, 5);
+            let weight: Vec<f32> = values(k * k * c, 6).iter().map(|v| v * 3.0).collect();
+            let bias = values(c, 7);
+            let mut want = vec![0.0; out_h * out_w * c];
+            for oy in 0..out_h {
+                for ox in 0..out_w {
+                    for ch in 0..c {
+                        let mut v = bias[ch];
+                        for ky in 0..k {
+                            for kx in 0..k {
+                                let iy = (oy * s + ky) as isize - geom.pad[0] as isize;
+                                let ix = (ox * s + kx) as isize - geom.pad[1] as isize;
+                                if iy >= 0 && ix >= 0 && (iy as usize) < h && (ix as usize) < w {
+                                    let (iy, ix) = (iy as usize, ix as usize);
+                                    v += input[(iy * w + ix) * c + ch] * weight[(ky * k + kx) * c + ch];
+                                }
+                            }
+                        }
+                        want[(oy * out_w + ox) * c + ch] = v.clamp(0.0, 6.0);
+                    }
+                }
+            }
+            for simd in paths() {
+                let mut got = vec![f32::NAN; out_h * out_w * c];
+                for (oy, row) in got.chunks_exact_mut(out_w * c).enumerate() {
+                    geom.row_with(simd, &input, &weight, &bias, oy, row);
+                }
+                close(&got, &want, &format!("{h}×{w}×{c} k{k} s{s} simd {simd}"));
+            }
+        }
+    }
+}
