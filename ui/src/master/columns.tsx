@@ -4,6 +4,9 @@ import type { TFunction } from "i18next";
 import type { Code, CodeGroup, DefectCode, DowntimeReason, Equipment, Item, Partner, Process, Routing } from "../bindings";
 import { won } from "../format";
 
+/** Codes and numbers stay on one line. */
+const nowrap = { onCell: () => ({ style: { whiteSpace: "nowrap" as const } }) };
+
 /** "2208162517" as printed: 220-81-62517. */
 export function bizNo(b: string | null): string {
   return b === null ? "" : `${b.slice(0, 3)}-${b.slice(3, 5)}-${b.slice(5)}`;
@@ -12,14 +15,14 @@ export function bizNo(b: string | null): string {
 export const partnerColumns = (t: TFunction): ColumnsType<Partner> => [
   { title: t("master.partner.kind"), key: "kind", dataIndex: "kind", sorter: true, width: 110, render: (k: string) => t(`master.partner.kinds.${k}`) },
   { title: t("master.partner.name"), key: "name", dataIndex: "name", sorter: true },
-  { title: t("master.partner.bizNo"), key: "bizNo", dataIndex: "bizNo", sorter: true, render: bizNo },
+  { title: t("master.partner.bizNo"), key: "bizNo", dataIndex: "bizNo", sorter: true, render: bizNo, ...nowrap },
+  { title: t("master.partner.phone"), dataIndex: "phone", ...nowrap },
   { title: t("master.partner.ceo"), key: "ceo", dataIndex: "ceo", sorter: true },
-  { title: t("master.partner.phone"), dataIndex: "phone" },
   { title: t("master.partner.address"), dataIndex: "address", ellipsis: true },
 ];
 
 export const itemColumns = (t: TFunction): ColumnsType<Item> => [
-  { title: t("master.item.partNo"), key: "partNo", dataIndex: "partNo", sorter: true },
+  { title: t("master.item.partNo"), key: "partNo", dataIndex: "partNo", sorter: true, ...nowrap },
   { title: t("master.item.name"), key: "name", dataIndex: "name", sorter: true },
   { title: t("master.item.spec"), dataIndex: "spec" },
   { title: t("master.item.unit"), dataIndex: "unit", width: 70 },
@@ -43,14 +46,14 @@ export const processColumns = (t: TFunction): ColumnsType<Process> => [
 ];
 
 export const equipmentColumns = (t: TFunction): ColumnsType<Equipment> => [
-  { title: t("master.equipment.code"), key: "code", dataIndex: "code", sorter: true },
+  { title: t("master.equipment.code"), key: "code", dataIndex: "code", sorter: true, ...nowrap },
   { title: t("master.equipment.name"), key: "name", dataIndex: "name", sorter: true },
   { title: t("master.equipment.maker"), dataIndex: "maker" },
   { title: t("master.equipment.supplier"), dataIndex: "supplierName" },
-  { title: t("master.equipment.installedOn"), key: "installedOn", dataIndex: "installedOn", sorter: true },
-  { title: t("master.equipment.manager"), dataIndex: "manager" },
-  { title: t("master.equipment.price"), key: "price", dataIndex: "price", sorter: true, align: "right", render: (p: number | null) => (p === null ? "" : won(p)) },
-  { title: t("master.equipment.calibrationDue"), key: "calibrationDue", dataIndex: "calibrationDue", sorter: true },
+  { title: t("master.equipment.installedOn"), key: "installedOn", dataIndex: "installedOn", sorter: true, ...nowrap },
+  { title: t("master.equipment.manager"), dataIndex: "manager", ...nowrap },
+  { title: t("master.equipment.price"), key: "price", dataIndex: "price", sorter: true, align: "right", render: (p: number | null) => (p === null ? "" : won(p)), ...nowrap },
+  { title: t("master.equipment.calibrationDue"), key: "calibrationDue", dataIndex: "calibrationDue", sorter: true, ...nowrap },
 ];
 
 export const codeGroupColumns = (t: TFunction): ColumnsType<CodeGroup> => [
