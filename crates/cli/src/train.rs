@@ -27,7 +27,7 @@ pub struct Args {
     /// Where to write the model bundle (a folder; replaced only when training succeeds).
     #[arg(long)]
     out: PathBuf,
-    /// Most patches the memory bank keeps.
+    /// Most patches the memory bank keeps (each block's bank, with one per block).
     #[arg(long, default_value_t = DEFAULT_MEMORY_CAP, value_parser = clap::value_parser!(u32).range(1..))]
     memory_cap: u32,
     /// Image score from the patch distances: max, reweighted:B, top:K or fused:K.
@@ -42,6 +42,10 @@ pub struct Args {
     /// Backbone blocks whose features form the patch embedding (ascending, 0..=15).
     #[arg(long, value_delimiter = ',', default_values_t = DEFAULT_BLOCKS)]
     blocks: Vec<usize>,
+    /// One memory bank per block, each block's distance measured against its
+    /// own spread on held-out good images (default: one joint bank).
+    #[arg(long)]
+    per_block_banks: bool,
     /// Region of interest in the image: x,y,width,height.
     #[arg(long, value_parser = parse_roi)]
     roi: Option<[u32; 4]>,
@@ -114,6 +118,7 @@ pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
         },
         blocks: args.blocks,
         memory_cap: args.memory_cap as usize,
+        per_block_banks: args.per_block_banks,
         scoring: args.scoring,
         false_reject_rate: args.false_reject_rate,
         version: format!("{name}-{}", now.format("%Y%m%dT%H%M%SZ")),

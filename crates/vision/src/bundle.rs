@@ -20,7 +20,7 @@ use crate::{
     calibrate::Calibration,
     classifier::DefectHead,
     heatmap::MapNormalisation,
-    patchcore::{ImageScoring, MemoryBank},
+    patchcore::{BankLayout, ImageScoring, MemoryBank},
 };
 
 pub const MANIFEST: &str = "manifest.json";
@@ -53,6 +53,9 @@ pub struct Manifest {
     pub labels: Vec<String>,
     pub training: TrainingSummary,
     pub memory_bank: WeightsRef,
+    /// How the bank's rows divide over the blocks (absent: one joint bank).
+    #[serde(default)]
+    pub bank_layout: BankLayout,
     /// The defect classifier over `labels`: `[(descriptor dims + 1) × labels]`.
     #[serde(default)]
     pub defect_head: Option<WeightsRef>,
@@ -348,6 +351,23 @@ fn check_numbers(m: &Manifest) -> Result<(), String> {
             m.blocks, m.memory_bank.dims
         ));
     }
+    if let BankLayout::PerBlock { rows, spreads } = &m.bank_layout {
+        let fits = rows.len() == m.blocks.len()
+            && spreads.len() == m.blocks.len()
+            && rows.iter().all(|&r| r > 0)
+            && rows.iter().sum::<usize>() == m.memory_bank.rows
+            && spreads
+                .iter()
+                .all(|s| s.mean.is_finite() && s.sd.is_finite() && s.sd > 0.0);
+        if !fits {
+            return Err(format!(
+                "per-block bank layout {:?} does not fit {} blocks and {} bank rows",
+                m.bank_layout,
+                m.blocks.len(),
+                m.memory_bank.rows
+            ));
+        }
+    }
     Ok(())
 }
 
@@ -454,6 +474,7 @@ mod tests {
                 roi: None,
             },
             blocks: vec![4, 10],
+            bank_layout: BankLayout::Joint,
             scoring: ImageScoring::default(),
             threshold: 3.5,
             calibration: Calibration::GoodQuantile {
@@ -542,6 +563,35 @@ mod tests {
         };
         Bundle::save(&dir, m, &MemoryBank::new(vec![0.5; DIMS], DIMS), None).unwrap();
         assert_eq!(Bundle::load(&dir, BACKBONE).unwrap().manifest.scoring, scoring);
+    }
+
+    #[test]
+    fn a_per_block_layout_round_trips_and_must_fit_the_bank() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("bundle");
+        let spread = |mean, sd| crate::patchcore::GoodSpread { mean, sd };
+        let layout = BankLayout::PerBlock {
+            rows: vec![1, 2],
+            spreads: vec![spread(20.0, 1.5), spread(30.0, 4.0)],
+        };
+        let m = Manifest {
+            bank_layout: layout.clone(),
+            ..manifest()
+        };
+        Bundle::save(&dir, m.clone(), &MemoryBank::new(vec![0.5; 3 * DIMS], DIMS), None).unwrap();
+        assert_eq!(Bundle::load(&dir, BACKBONE).unwrap().manifest.bank_layout, layout);
+        // Rows that do not add up to the bank's are refused by name.
+        Bundle::save(&dir, m, &MemoryBank::new(vec![0.5; 2 * DIMS], DIMS), None).unwrap();
+        let err = Bundle::load(&dir, BACKBONE).unwrap_err();
+        assert!(err.to_string().contains("per-block"), "{err}");
+    }
+
+    #[test]
+    fn a_manifest_without_a_bank_layout_has_one_joint_bank() {
+        let mut json = serde_json::to_value(manifest()).unwrap();
+        json.as_object_mut().unwrap().remove("bank_layout");
+        let m: Manifest = serde_json::from_value(json).unwrap();
+        assert_eq!(m.bank_layout, BankLayout::Joint);
     }
 
     #[test]

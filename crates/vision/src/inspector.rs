@@ -6,11 +6,12 @@ use image::{RgbImage, SubImage};
 use serde::Serialize;
 
 use crate::{
+    backbone::{block_channels, stage_outputs},
     bundle::{Bundle, InputTransform, Manifest},
     classifier::{DefectCall, DefectHead, descriptor},
     cpu_net::{CpuNet, FeatureMap},
     heatmap,
-    patchcore::{AnomalyGrid, MemoryBank, patch_embeddings},
+    patchcore::{AnomalyGrid, Detector, MemoryBank, patch_embeddings},
     preprocess::to_map,
 };
 
@@ -55,9 +56,23 @@ pub fn input_for(image: &RgbImage, t: &InputTransform) -> FeatureMap {
     }
 }
 
+/// The detector a bundle's bank and layout describe. A layout that does not
+/// fit (which [`Bundle::load`] refuses) falls back to one joint bank.
+fn detector_of(manifest: &Manifest, bank: Vec<f32>) -> Detector {
+    let stages = stage_outputs();
+    let widths: Vec<usize> = manifest
+        .blocks
+        .iter()
+        .map(|&b| block_channels(&stages, b))
+        .collect();
+    let dims = manifest.memory_bank.dims;
+    Detector::from_stored(bank, dims, &manifest.bank_layout, &widths)
+        .unwrap_or_else(|bank| Detector::joint(MemoryBank::new(bank, dims)))
+}
+
 pub struct Inspector {
     net: Arc<CpuNet>,
-    bank: MemoryBank,
+    detector: Detector,
     defect_head: Option<DefectHead>,
     manifest: Manifest,
 }
@@ -66,7 +81,7 @@ impl Inspector {
     pub fn new(net: Arc<CpuNet>, bundle: Bundle) -> Self {
         Self {
             net,
-            bank: MemoryBank::new(bundle.memory_bank, bundle.manifest.memory_bank.dims),
+            detector: detector_of(&bundle.manifest, bundle.memory_bank),
             defect_head: bundle.defect_head,
             manifest: bundle.manifest,
         }
@@ -85,8 +100,8 @@ impl Inspector {
     pub fn inspect(&self, image: &RgbImage, sensitivity: f32) -> Inspection {
         let input = input_for(image, &self.manifest.input);
         let embeddings = patch_embeddings(&self.net, &input, &self.manifest.blocks);
-        let grid = AnomalyGrid::of(&self.bank, &embeddings);
-        let score = self.manifest.scoring.score(&self.bank, &embeddings, &grid);
+        let grid = self.detector.grid(&embeddings);
+        let score = self.detector.score(self.manifest.scoring, &embeddings, &grid);
         let threshold = self.threshold(sensitivity);
         // Fail closed: a score that is not a number rejects the part.
         let verdict = if score <= threshold {

@@ -26,12 +26,17 @@ pub const PATCH_STRIDE: usize = 8;
 /// are each block's features averaged over their 3 × 3 neighbourhood, then
 /// resized to the grid (finer blocks averaged down, coarser ones upsampled).
 pub fn patch_embeddings(net: &CpuNet, input: &FeatureMap, blocks: &[usize]) -> FeatureMap {
+    concat_channels(&block_embeddings(net, input, blocks))
+}
+
+/// Each block's part of [`patch_embeddings`], on the stride-8 grid, before concatenation.
+pub fn block_embeddings(net: &CpuNet, input: &FeatureMap, blocks: &[usize]) -> Vec<FeatureMap> {
     let features = net.block_features(input, blocks);
     let (h, w) = (
         input.height.div_ceil(PATCH_STRIDE),
         input.width.div_ceil(PATCH_STRIDE),
     );
-    let parts: Vec<FeatureMap> = features
+    features
         .iter()
         .map(|f| {
             let pooled = avg_pool_3x3(f);
@@ -41,8 +46,7 @@ pub fn patch_embeddings(net: &CpuNet, input: &FeatureMap, blocks: &[usize]) -> F
                 resize_bilinear(&pooled, h, w)
             }
         })
-        .collect();
-    concat_channels(&parts)
+        .collect()
 }
 
 /// 3 × 3 mean, stride 1, over the neighbours inside the map only (edges are
@@ -97,7 +101,7 @@ fn resize_bilinear(f: &FeatureMap, height: usize, width: usize) -> FeatureMap {
     out
 }
 
-fn concat_channels(parts: &[FeatureMap]) -> FeatureMap {
+pub fn concat_channels(parts: &[FeatureMap]) -> FeatureMap {
     let channels = parts.iter().map(|p| p.channels).sum();
     let mut out = FeatureMap::zeros(parts[0].height, parts[0].width, channels);
     for (i, px) in out.data.chunks_exact_mut(channels).enumerate() {
@@ -235,6 +239,231 @@ impl MemoryBank {
     }
 }
 
+/// How the memory bank is laid out over the embedding's blocks. Bundles that
+/// name none have one joint bank, as they always did.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BankLayout {
+    /// One bank of whole embeddings: a patch scores its distance to the nearest entry.
+    #[default]
+    Joint,
+    /// One bank per block, stored one after another in the bank file (`rows`
+    /// entries each, zero outside the block's own channels). Each block's
+    /// distance is measured against its worst-patch spread on held-out good
+    /// images (`spreads`), and a patch scores its most unusual block, in the
+    /// first block's units. A deep block's wide normal variation then no
+    /// longer drowns a small defect that only a fine block sees, nor the
+    /// other way round.
+    PerBlock {
+        rows: Vec<usize>,
+        spreads: Vec<GoodSpread>,
+    },
+}
+
+/// One bank over some of the embedding's channels.
+#[derive(Debug, Clone)]
+struct Part {
+    channels: std::ops::Range<usize>,
+    bank: MemoryBank,
+    spread: GoodSpread,
+}
+
+/// The memory bank(s) of a model and how a patch's distances to them become its score.
+#[derive(Debug, Clone)]
+pub struct Detector {
+    /// `false`: one joint bank (the only part, over every channel).
+    per_block: bool,
+    parts: Vec<Part>,
+    dims: usize,
+}
+
+/// Columns `range` of `rows` (`dims` wide).
+fn columns(rows: &[f32], dims: usize, range: &std::ops::Range<usize>) -> Vec<f32> {
+    rows.chunks_exact(dims)
+        .flat_map(|r| r[range.clone()].iter().copied())
+        .collect()
+}
+
+/// Channel ranges of consecutive blocks `widths` wide.
+fn ranges(widths: &[usize]) -> Vec<std::ops::Range<usize>> {
+    let mut at = 0;
+    widths
+        .iter()
+        .map(|w| {
+            at += w;
+            at - w..at
+        })
+        .collect()
+}
+
+impl Detector {
+    /// One joint bank.
+    pub fn joint(bank: MemoryBank) -> Self {
+        let dims = bank.dims();
+        Self {
+            per_block: false,
+            parts: vec![Part {
+                channels: 0..dims,
+                bank,
+                spread: GoodSpread { mean: 0.0, sd: 1.0 },
+            }],
+            dims,
+        }
+    }
+
+    /// One bank per block of `widths` channels, each a coreset of at most `cap`
+    /// of the `patches` rows; spreads still unit until [`Detector::fitted`].
+    pub fn per_block(patches: &[f32], widths: &[usize], cap: usize) -> Self {
+        let dims = widths.iter().sum();
+        let parts = ranges(widths)
+            .into_iter()
+            .map(|channels| Part {
+                bank: MemoryBank::from_patches(columns(patches, dims, &channels), channels.len(), cap),
+                channels,
+                spread: GoodSpread { mean: 0.0, sd: 1.0 },
+            })
+            .collect();
+        Self {
+            per_block: true,
+            parts,
+            dims,
+        }
+    }
+
+    /// The same banks with each block's spread taken from held-out good
+    /// `embeddings` (a joint bank has none to fit).
+    pub fn fitted(mut self, embeddings: &[FeatureMap]) -> Self {
+        if self.per_block {
+            for part in &mut self.parts {
+                let worst: Vec<f32> = embeddings
+                    .iter()
+                    .map(|e| {
+                        let q = columns(&e.data, e.channels, &part.channels);
+                        AnomalyGrid::score_of(&part.bank.nearest_distance(&q))
+                    })
+                    .collect();
+                part.spread = GoodSpread::of(&worst);
+            }
+        }
+        self
+    }
+
+    /// Rebuilds a detector from a stored bank (`[rows, dims]`) and its layout;
+    /// `widths` are the blocks' channel counts. The values back when they do not fit.
+    pub fn from_stored(
+        values: Vec<f32>,
+        dims: usize,
+        layout: &BankLayout,
+        widths: &[usize],
+    ) -> Result<Self, Vec<f32>> {
+        match layout {
+            BankLayout::Joint => Ok(Self::joint(MemoryBank::new(values, dims))),
+            BankLayout::PerBlock { rows, spreads } => {
+                let fits = rows.len() == widths.len()
+                    && spreads.len() == widths.len()
+                    && widths.iter().sum::<usize>() == dims
+                    && rows.iter().all(|&r| r > 0)
+                    && rows.iter().sum::<usize>() * dims == values.len()
+                    && spreads
+                        .iter()
+                        .all(|s| s.mean.is_finite() && s.sd.is_finite() && s.sd > 0.0);
+                if !fits {
+                    return Err(values);
+                }
+                let mut start = 0;
+                let parts = ranges(widths)
+                    .into_iter()
+                    .zip(rows)
+                    .zip(spreads)
+                    .map(|((channels, &n), &spread)| {
+                        let own = &values[start * dims..(start + n) * dims];
+                        start += n;
+                        Part {
+                            bank: MemoryBank::new(columns(own, dims, &channels), channels.len()),
+                            channels,
+                            spread,
+                        }
+                    })
+                    .collect();
+                Ok(Self {
+                    per_block: true,
+                    parts,
+                    dims,
+                })
+            }
+        }
+    }
+
+    /// What the bundle stores: every bank in one `[rows, dims]` matrix, and the layout.
+    pub fn stored(&self) -> (MemoryBank, BankLayout) {
+        if !self.per_block {
+            return (self.parts[0].bank.clone(), BankLayout::Joint);
+        }
+        let mut values = Vec::new();
+        for part in &self.parts {
+            for row in part.bank.values().chunks_exact(part.bank.dims()) {
+                let mut full = vec![0.0; self.dims];
+                full[part.channels.clone()].copy_from_slice(row);
+                values.extend(full);
+            }
+        }
+        let layout = BankLayout::PerBlock {
+            rows: self.parts.iter().map(|p| p.bank.len()).collect(),
+            spreads: self.parts.iter().map(|p| p.spread).collect(),
+        };
+        (MemoryBank::new(values, self.dims), layout)
+    }
+
+    /// The bank the image scoring consults (re-weighting): the joint one, or the first block's.
+    pub fn first_bank(&self) -> &MemoryBank {
+        &self.parts[0].bank
+    }
+
+    /// Every patch's score: its distance to the joint bank, or its most
+    /// unusual block's distance in units of the first block's spread.
+    pub fn grid(&self, embeddings: &FeatureMap) -> AnomalyGrid {
+        if !self.per_block {
+            return AnomalyGrid::of(&self.parts[0].bank, embeddings);
+        }
+        let unit = self.parts[0].spread;
+        let mut values = vec![f32::MIN; embeddings.width * embeddings.height];
+        for part in &self.parts {
+            let q = columns(&embeddings.data, embeddings.channels, &part.channels);
+            for (v, d) in values.iter_mut().zip(part.bank.nearest_distance(&q)) {
+                let scaled = unit.mean + unit.sd * part.spread.z(d);
+                // NaN wins, so that a broken computation can never pass a part.
+                *v = if v.is_nan() || scaled.is_nan() {
+                    f32::NAN
+                } else {
+                    v.max(scaled)
+                };
+            }
+        }
+        AnomalyGrid {
+            width: embeddings.width,
+            height: embeddings.height,
+            values,
+        }
+    }
+
+    /// The image score of `embeddings` under `scoring`, with their grid.
+    pub fn score(&self, scoring: ImageScoring, embeddings: &FeatureMap, grid: &AnomalyGrid) -> f32 {
+        match scoring {
+            ImageScoring::Reweighted { .. } if self.per_block => {
+                let part = &self.parts[0];
+                let own = FeatureMap {
+                    height: embeddings.height,
+                    width: embeddings.width,
+                    channels: part.channels.len(),
+                    data: columns(&embeddings.data, embeddings.channels, &part.channels),
+                };
+                scoring.score(&part.bank, &own, grid)
+            }
+            _ => scoring.score(&self.parts[0].bank, embeddings, grid),
+        }
+    }
+}
+
 /// Per-patch anomaly scores of one image on its feature grid.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AnomalyGrid {
@@ -257,7 +486,12 @@ impl AnomalyGrid {
     /// The image score: the worst patch. NaN if any patch is NaN, so that a
     /// broken computation can never pass a part.
     pub fn score(&self) -> f32 {
-        self.values.iter().copied().fold(f32::MIN, |m, v| {
+        Self::score_of(&self.values)
+    }
+
+    /// The worst of `values`, NaN if any is.
+    fn score_of(values: &[f32]) -> f32 {
+        values.iter().copied().fold(f32::MIN, |m, v| {
             if m.is_nan() || v.is_nan() {
                 f32::NAN
             } else {
@@ -520,6 +754,62 @@ mod tests {
         ] {
             assert!(s.score(&bank, &emb, &grid).is_nan(), "{s:?}");
         }
+    }
+
+    /// Two-channel patches: channel 0 is block A, channel 1 block B.
+    fn two_block_map(rows: &[[f32; 2]]) -> FeatureMap {
+        FeatureMap {
+            height: 1,
+            width: rows.len(),
+            channels: 2,
+            data: flat(rows),
+        }
+    }
+
+    #[test]
+    fn per_block_banks_score_the_most_unusual_block_in_first_block_units() {
+        // Block A varies little on good parts, block B a lot.
+        let good: Vec<[f32; 2]> = (0..40)
+            .map(|i| [(i % 4) as f32 * 0.1, (i % 8) as f32 * 10.0])
+            .collect();
+        let detector = Detector::per_block(&flat(&good), &[1, 1], 64);
+        let held: Vec<FeatureMap> = (0..6)
+            .map(|k| two_block_map(&[[0.05 * (k % 3) as f32, 5.0 + k as f32], [0.3, 70.0]]))
+            .collect();
+        let detector = detector.fitted(&held);
+        // A small step in the quiet block outranks a larger one in the busy block.
+        let grid = detector.grid(&two_block_map(&[[1.0, 0.0], [0.0, 75.0]]));
+        assert!(grid.values[0] > grid.values[1], "{:?}", grid.values);
+        // Held-out good patches stay near the first block's own distances.
+        let BankLayout::PerBlock { spreads, .. } = detector.stored().1 else {
+            panic!("per-block layout");
+        };
+        let worst = detector.grid(&held[1]).score();
+        assert!(
+            (worst - spreads[0].mean).abs() < 3.0 * spreads[0].sd.max(1.0),
+            "{worst} {spreads:?}"
+        );
+    }
+
+    #[test]
+    fn per_block_banks_round_trip_through_the_stored_matrix() {
+        let good: Vec<[f32; 2]> = (0..30).map(|i| [i as f32, (i * 7 % 11) as f32]).collect();
+        let held = vec![
+            two_block_map(&[[0.5, 1.5], [2.5, 3.0]]),
+            two_block_map(&[[9.5, 4.0], [1.0, 8.5]]),
+        ];
+        let detector = Detector::per_block(&flat(&good), &[1, 1], 8).fitted(&held);
+        let (bank, layout) = detector.stored();
+        assert_eq!((bank.len(), bank.dims()), (16, 2));
+        let back = Detector::from_stored(bank.values().to_vec(), 2, &layout, &[1, 1]).expect("fits");
+        let probe = two_block_map(&[[3.3, 2.2], [40.0, -1.0]]);
+        assert_eq!(back.grid(&probe), detector.grid(&probe));
+        // A layout that does not fit the bank gives the values back.
+        assert!(Detector::from_stored(bank.values().to_vec(), 2, &layout, &[2]).is_err());
+        // One joint bank is stored as itself and scores plain distances.
+        let joint = Detector::joint(MemoryBank::new(vec![0.0, 0.0], 2));
+        assert_eq!(joint.stored().1, BankLayout::Joint);
+        assert_eq!(joint.grid(&two_block_map(&[[3.0, 4.0]])).values, vec![5.0]);
     }
 
     #[test]

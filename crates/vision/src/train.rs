@@ -8,7 +8,7 @@ use std::{
 };
 
 use crate::{
-    backbone::{INPUT_SIZE, PIXEL_MEAN, PIXEL_STD},
+    backbone::{INPUT_SIZE, PIXEL_MEAN, PIXEL_STD, block_channels, stage_outputs},
     bundle::{BackboneRef, FORMAT_VERSION, InputTransform, Manifest, Metrics, TrainingSummary, WeightsRef},
     calibrate::{
         CalibrationError, Confusion, MIN_HELD_OUT_GOOD, auroc, threshold_from_good, threshold_youden,
@@ -18,7 +18,9 @@ use crate::{
     dataset::{DataSet, hash_files},
     heatmap::MapNormalisation,
     inspector::input_for,
-    patchcore::{AnomalyGrid, DEFAULT_BLOCKS, GoodSpread, ImageScoring, MemoryBank, patch_embeddings},
+    patchcore::{
+        AnomalyGrid, DEFAULT_BLOCKS, Detector, GoodSpread, ImageScoring, MemoryBank, patch_embeddings,
+    },
     preprocess::{ImageError, load_rgb},
 };
 
@@ -42,8 +44,13 @@ pub const DEFAULT_SCORING: ImageScoring = ImageScoring::Fused {
 pub struct TrainConfig {
     pub input: InputTransform,
     pub blocks: Vec<usize>,
-    /// Most patches the memory bank keeps (inspection time grows with it).
+    /// Most patches the memory bank keeps (inspection time grows with it);
+    /// with one bank per block, each block's bank.
     pub memory_cap: usize,
+    /// One bank per block, each block's distance against its own spread on
+    /// held-out good images ([`crate::patchcore::BankLayout::PerBlock`]);
+    /// else one joint bank over the whole embedding.
+    pub per_block_banks: bool,
     pub scoring: ImageScoring,
     /// Good-part false-reject rate the threshold is set for.
     pub false_reject_rate: f64,
@@ -65,6 +72,7 @@ impl TrainConfig {
             },
             blocks: DEFAULT_BLOCKS.to_vec(),
             memory_cap: DEFAULT_MEMORY_CAP,
+            per_block_banks: false,
             scoring: DEFAULT_SCORING,
             false_reject_rate: DEFAULT_FALSE_REJECT_RATE,
             version,
@@ -185,23 +193,35 @@ pub fn train(
         patches: rows,
         keep: cfg.memory_cap.min(rows),
     });
-    let bank = MemoryBank::from_patches(patches, dims, cfg.memory_cap);
+    let detector = if cfg.per_block_banks && cfg.blocks.len() > 1 {
+        let stages = stage_outputs();
+        let widths: Vec<usize> = cfg.blocks.iter().map(|&b| block_channels(&stages, b)).collect();
+        Detector::per_block(&patches, &widths, cfg.memory_cap)
+    } else {
+        Detector::joint(MemoryBank::from_patches(patches, dims, cfg.memory_cap))
+    };
 
-    // 2. Held-out good images set the threshold and the map normalisation.
-    let mut held: Vec<(FeatureMap, AnomalyGrid)> = Vec::new();
+    // 2. Held-out good images set each block's spread, the threshold and the map normalisation.
+    let mut held_embeddings: Vec<FeatureMap> = Vec::new();
     for path in &held_out {
         check()?;
-        let emb = patch_embeddings(net, &input(path, &cfg.input)?, &cfg.blocks);
-        let grid = AnomalyGrid::of(&bank, &emb);
-        held.push((emb, grid));
+        held_embeddings.push(patch_embeddings(net, &input(path, &cfg.input)?, &cfg.blocks));
         progress(Progress::Calibrating {
-            done: held.len(),
+            done: held_embeddings.len(),
             total: held_out.len(),
         });
     }
+    let detector = detector.fitted(&held_embeddings);
+    let held: Vec<(FeatureMap, AnomalyGrid)> = held_embeddings
+        .into_iter()
+        .map(|e| {
+            let g = detector.grid(&e);
+            (e, g)
+        })
+        .collect();
     let grids: Vec<AnomalyGrid> = held.iter().map(|(_, g)| g.clone()).collect();
     let scoring = cfg.scoring.fitted(&grids);
-    let scores: Vec<f32> = held.iter().map(|(e, g)| scoring.score(&bank, e, g)).collect();
+    let scores: Vec<f32> = held.iter().map(|(e, g)| detector.score(scoring, e, g)).collect();
 
     // 3. Labelled defect images, when there are any: the ROC threshold and the classifier.
     let labels: Vec<String> = data.train_defects.keys().cloned().collect();
@@ -212,8 +232,8 @@ pub fn train(
         for path in paths {
             check()?;
             let emb = patch_embeddings(net, &input(path, &cfg.input)?, &cfg.blocks);
-            let grid = AnomalyGrid::of(&bank, &emb);
-            defect_scores.push(scoring.score(&bank, &emb, &grid));
+            let grid = detector.grid(&emb);
+            defect_scores.push(detector.score(scoring, &emb, &grid));
             samples.push((descriptor(&emb, &grid), label));
             progress(Progress::Defects {
                 done: samples.len(),
@@ -239,6 +259,7 @@ pub fn train(
         path: data.root.display().to_string(),
         reason: e.to_string(),
     })?;
+    let (bank, bank_layout) = detector.stored();
     let manifest = Manifest {
         format_version: FORMAT_VERSION,
         method: "patchcore".into(),
@@ -250,6 +271,7 @@ pub fn train(
         },
         input: cfg.input.clone(),
         blocks: cfg.blocks.clone(),
+        bank_layout,
         scoring,
         threshold,
         calibration,
