@@ -232,7 +232,13 @@ impl MemoryBank {
                         .iter()
                         .zip(&self.squared)
                         .fold(f32::INFINITY, |c, (dot, b_sq)| c.min(b_sq - 2.0 * dot));
-                    *best = (q_sq + closest).max(0.0).sqrt();
+                    // A NaN feature stays NaN (f32::max would make it 0, a pass): the part is rejected.
+                    let squared = q_sq + closest;
+                    *best = if squared.is_nan() {
+                        f32::NAN
+                    } else {
+                        squared.max(0.0).sqrt()
+                    };
                 }
             });
         out
@@ -630,6 +636,14 @@ mod tests {
         for (got, want) in d.iter().zip([5.0, 1.0, 0.0]) {
             assert!((got - want).abs() < 1e-3, "{d:?}");
         }
+    }
+
+    #[test]
+    fn a_nan_feature_is_never_near_the_bank() {
+        let bank = MemoryBank::new(flat(&[[0.0, 0.0], [10.0, 0.0]]), 2);
+        let d = bank.nearest_distance(&flat(&[[f32::NAN, 0.0], [1.0, 0.0]]));
+        assert!(d[0].is_nan(), "{d:?}");
+        assert!((d[1] - 1.0).abs() < 1e-3, "{d:?}");
     }
 
     #[test]
