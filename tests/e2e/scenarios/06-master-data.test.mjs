@@ -180,6 +180,24 @@ test("a new install may start with the demo plant", async () => {
     await app.click("equipment-maintenance-EQ-MCT-01");
     await app.waitForText("maintenance-table", "분기 정밀 점검");
     await app.screenshot("demo-equipment-maintenance");
+    await app.driver.findElement(By.css(".ant-modal-wrap:not([style*='display: none']) .ant-modal-close")).click();
+    await app.dialogsClosed();
+
+    // The rest of the demo's master data, each on its screen.
+    for (const [menu, table, text] of [
+      ["processes", "processes-table", "제관"],
+      ["defectCodes", "defect-codes-table", "용접 기공"],
+      ["downtimeReasons", "downtime-reasons-table", "금형·지그 교체"],
+      ["leadTimes", "lead-times-table", ""],
+    ]) {
+      await app.click(`menu-${menu}`);
+      await app.waitForText(table, text);
+      await app.screenshot(`demo-${menu}`);
+    }
+    await app.click("menu-commonCodes");
+    await app.driver.findElement(By.xpath("//*[@data-testid='code-groups-table']//td[normalize-space()='WC']")).click();
+    await app.waitForText("codes-table", "제관 1라인");
+    await app.screenshot("demo-common-codes");
   } finally {
     await app.quit();
   }
