@@ -21,7 +21,10 @@ export default function CommonCodesScreen({ session }: { session: Session }) {
             noun={t("master.codes.group")}
             columns={codeGroupColumns(t).map((c) => ({
               ...c,
-              onCell: (g: CodeGroup) => ({ onClick: () => setGroup(g), style: { cursor: "pointer" } }),
+              onCell: (g: CodeGroup) => ({
+                onClick: () => setGroup(g),
+                style: { cursor: "pointer", background: g.id === group?.id ? "#e6f0fa" : undefined },
+              }),
             }))}
             list={commands.listCodeGroups}
             exportList={commands.exportCodeGroups}
@@ -46,7 +49,7 @@ export default function CommonCodesScreen({ session }: { session: Session }) {
               key={group.id}
               session={session}
               testId="codes"
-              intro=""
+              intro={t("master.codes.codesIntro")}
               noun={t("master.code")}
               columns={codeColumns(t)}
               list={commands.listCodes}
