@@ -26,6 +26,13 @@ async function waitForRows(app, id, count, what) {
   await app.driver.wait(async () => (await tableRows(app, id)).length === count, 10_000, what);
 }
 
+/** Closes the dialog on screen with its × button. */
+async function closeDialog(app) {
+  const close = await app.driver.wait(until.elementLocated(By.css(".ant-modal-wrap:not([style*='display: none']) .ant-modal-close")), 10_000);
+  await app.driver.wait(until.elementIsVisible(close), 10_000);
+  await close.click();
+}
+
 async function signIn(app, username, pass, name) {
   await app.type("login-username", username);
   await app.type("login-password", pass);
@@ -94,7 +101,7 @@ test("the office keeps partners, items and routings; operators cannot", async ()
     assert.match(report, /4행: 사업자등록번호가 올바르지 않습니다/);
     assert.match(report, /5행: 같은 사업자등록번호가 이미 있습니다/);
     await app.screenshot("import-refused");
-    await app.driver.findElement(By.css(".ant-modal-wrap:not([style*='display: none']) .ant-btn-primary")).click();
+    await (await app.driver.wait(until.elementLocated(By.css(".ant-modal-wrap:not([style*='display: none']) .ant-btn-primary")), 10_000)).click();
     await app.dialogsClosed();
     assert.equal((await tableRows(app, "partners-table")).length, 1, "nothing of the bad file was stored");
 
@@ -136,7 +143,7 @@ test("the office keeps partners, items and routings; operators cannot", async ()
     const copy = path.join(dataDir, "exports", "BRK-1001 rev.B.pdf");
     await app.driver.wait(async () => existsSync(copy), 10_000, "a copy is saved under its own name");
     assert.equal(readFileSync(copy, "utf8"), "%PDF-1.4\n% a drawing\n");
-    await app.driver.findElement(By.css(".ant-modal-wrap:not([style*='display: none']) .ant-modal-close")).click();
+    await closeDialog(app);
     await app.dialogsClosed();
 
     await app.click("items-routing-BRK-1001");
@@ -180,7 +187,7 @@ test("a new install may start with the demo plant", async () => {
     await app.click("equipment-maintenance-EQ-MCT-01");
     await app.waitForText("maintenance-table", "분기 정밀 점검");
     await app.screenshot("demo-equipment-maintenance");
-    await app.driver.findElement(By.css(".ant-modal-wrap:not([style*='display: none']) .ant-modal-close")).click();
+    await closeDialog(app);
     await app.dialogsClosed();
 
     // The rest of the demo's master data, each on its screen.
@@ -195,7 +202,7 @@ test("a new install may start with the demo plant", async () => {
       await app.screenshot(`demo-${menu}`);
     }
     await app.click("menu-commonCodes");
-    await app.driver.findElement(By.xpath("//*[@data-testid='code-groups-table']//td[normalize-space()='WC']")).click();
+    await (await app.driver.wait(until.elementLocated(By.xpath("//*[@data-testid='code-groups-table']//td[normalize-space()='WC']")), 10_000)).click();
     await app.waitForText("codes-table", "제관 1라인");
     await app.screenshot("demo-common-codes");
   } finally {
