@@ -25,7 +25,7 @@ export function outputDir(scenario) {
 }
 
 /** A wait condition that treats an element re-rendered under it as "not yet". */
-function retryStale(condition) {
+export function retryStale(condition) {
   return async () => {
     try {
       return await condition();

@@ -4,7 +4,7 @@
 import path from "node:path";
 import { after, test } from "node:test";
 import { By } from "selenium-webdriver";
-import { launch, outputDir, stopTauriDriver } from "../harness.mjs";
+import { launch, outputDir, retryStale, stopTauriDriver } from "../harness.mjs";
 
 const out = outputDir("04-teach-model");
 const dataDir = path.join(out, "data");
@@ -26,8 +26,9 @@ test("teach from the station: collect, train, activate, roll back", async () => 
     await app.waitForText("models-good-count", "0");
     await app.type("models-collect-count", "10");
     await app.click("models-collect");
+    // Counters re-render as parts arrive: a stale element is a "not yet".
     await app.driver.wait(
-      async () => (await app.text("models-good-count")) === "10" && (await app.text("models-collecting")) === "0",
+      retryStale(async () => (await app.text("models-good-count")) === "10" && (await app.text("models-collecting")) === "0"),
       90_000,
       "ten good parts collected from the live line",
     );
@@ -47,7 +48,7 @@ test("teach from the station: collect, train, activate, roll back", async () => 
     await taught.click();
     const table = await app.find("models-table");
     await app.driver.wait(
-      async () => (await table.findElements(By.xpath(`.//tr[td[contains(.,'${name}')]]//span[normalize-space()='사용 중']`))).length === 1,
+      retryStale(async () => (await table.findElements(By.xpath(`.//tr[td[contains(.,'${name}')]]//span[normalize-space()='사용 중']`))).length === 1),
       30_000,
       "the new model in use",
     );
@@ -56,7 +57,7 @@ test("teach from the station: collect, train, activate, roll back", async () => 
     // The running station now judges with the new model.
     await app.click("menu-inspectionMonitor");
     await app.driver.wait(
-      async () => (await app.driver.findElements(By.xpath("//*[contains(text(),'카메라 정상')]"))).length > 0,
+      retryStale(async () => (await app.driver.findElements(By.xpath("//*[contains(text(),'카메라 정상')]"))).length > 0),
       30_000,
       "the station runs again",
     );
@@ -64,18 +65,20 @@ test("teach from the station: collect, train, activate, roll back", async () => 
     await app.click("menu-models");
     await app.click("models-roll-back");
     await app.driver.wait(
-      async () => {
+      retryStale(async () => {
         const [ok] = await app.driver.findElements(By.css(".ant-popconfirm .ant-btn-primary"));
         if (ok === undefined || !(await ok.isDisplayed())) return false;
         await ok.click();
         return true;
-      },
+      }),
       10_000,
       "the roll-back confirmation",
     );
     await app.driver.wait(
-      async () =>
-        (await table.findElements(By.xpath(".//tr[td[contains(.,'demo-washer')]]//span[normalize-space()='사용 중']"))).length === 1,
+      retryStale(
+        async () =>
+          (await table.findElements(By.xpath(".//tr[td[contains(.,'demo-washer')]]//span[normalize-space()='사용 중']"))).length === 1,
+      ),
       30_000,
       "back on the shipped model",
     );
