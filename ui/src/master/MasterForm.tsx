@@ -35,7 +35,7 @@ function input(f: FieldSpec, testId: string) {
 }
 
 /** "" from a cleared input is no value. */
-function blankToNull(values: Record<string, unknown>): Record<string, unknown> {
+export function blankToNull(values: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v === "" || v === undefined ? null : v]));
 }
 
