@@ -56,6 +56,13 @@ async fn import_file<M: Import>(state: &AppState, file_base64: String) -> AppRes
     let rows = tokio::task::spawn_blocking(move || sheets::read::<M>(&bytes))
         .await
         .map_err(|_| AppError::new(ErrorCode::Internal))??;
+    if rows.is_empty() {
+        return Err(AppError::localized(
+            ErrorCode::ImportFile,
+            "파일에 가져올 행이 없습니다. 첫 행 아래에 자료를 넣으세요.",
+            "The file has no rows to import below its header.",
+        ));
+    }
     let count = state
         .store
         .import::<M>(rows, &session.user, &state.machine)
