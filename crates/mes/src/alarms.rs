@@ -74,7 +74,7 @@ impl Store {
     /// acknowledgment changes nothing and writes nothing).
     pub async fn acknowledge_alarm(&self, id: AlarmId, actor: &User, machine: &str) -> Result<Alarm> {
         let now = Utc::now();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.write().await?;
         let before: Alarm = sqlx::query_as(concat!(
             "SELECT ",
             columns!(),

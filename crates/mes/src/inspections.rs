@@ -338,7 +338,7 @@ impl Store {
         let now = Utc::now();
 
         // IMMEDIATE: the row read for the audit's "before" is the row replaced.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.write().await?;
         let before: Station = sqlx::query_as(
             "SELECT id, name, config_json, active, created_at, updated_at FROM stations WHERE id = ?",
         )
@@ -565,7 +565,7 @@ impl Store {
         machine: &str,
     ) -> Result<InspectionRow> {
         let now = Utc::now();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.write().await?;
         let before: InspectionRow = sqlx::query_as(SELECT_INSPECTION)
             .bind(id)
             .fetch_optional(&mut *tx)

@@ -40,7 +40,7 @@ impl Store {
     ) -> Result<SecuritySettings> {
         validate::in_range(Field::IdleTimeout, new.idle_timeout_minutes, 0, MAX_IDLE_MINUTES)?;
         let now: DateTime<Utc> = Utc::now();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.write().await?;
         let before: SecuritySettings =
             sqlx::query_as("SELECT idle_timeout_min FROM security_settings WHERE id = 1")
                 .fetch_one(&mut *tx)

@@ -170,7 +170,7 @@ impl Store {
         let display_name = validate::display_name(&update.display_name)?;
         let now = Utc::now();
         // IMMEDIATE: the admin count and the row read are the ones replaced.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.write().await?;
         let before = user_in(&mut tx, id).await?;
         if before.display_name == display_name && before.role == update.role && before.active == update.active
         {
@@ -255,7 +255,7 @@ impl Store {
             None => (None, None),
         };
         let now = Utc::now();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.write().await?;
         let before = user_in(&mut tx, id).await?;
         let after: UserRow = sqlx::query_as(concat!(
             "UPDATE users SET badge = ?, pin_hash = ?, failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ?
