@@ -88,11 +88,6 @@ impl AppError {
         Self::with_message(code, format!("{ko} ({detail})"), format!("{en} ({detail})"))
     }
 
-    /// `code` with its own sentence in each language.
-    pub fn localized(code: ErrorCode, ko: &str, en: &str) -> Self {
-        Self::with_message(code, ko.into(), en.into())
-    }
-
     /// An import file that lacks one of its list's columns.
     pub fn import_header(ko: &str, en: &str) -> Self {
         Self::with_message(
@@ -106,10 +101,11 @@ impl AppError {
         Self::new(ErrorCode::StationNotRunning)
     }
 
-    fn with_message(code: ErrorCode, ko: String, en: String) -> Self {
+    /// `code` with its own sentence in each language.
+    pub fn with_message(code: ErrorCode, ko: impl Into<String>, en: impl Into<String>) -> Self {
         let message = match current_language() {
-            Language::Ko => ko,
-            Language::En => en,
+            Language::Ko => ko.into(),
+            Language::En => en.into(),
         };
         Self { code, message }
     }
@@ -390,13 +386,13 @@ impl From<Invalid> for AppError {
             }
             Invalid::Sensitivity => AppError::with_message(
                 ErrorCode::InvalidInput,
-                "민감도는 -0.5에서 0.5 사이여야 합니다.".into(),
-                "Sensitivity must be between -0.5 and 0.5.".into(),
+                "민감도는 -0.5에서 0.5 사이여야 합니다.",
+                "Sensitivity must be between -0.5 and 0.5.",
             ),
             Invalid::UnknownModel => AppError::with_message(
                 ErrorCode::InvalidInput,
-                "선택한 검사 모델이 설치되어 있지 않습니다.".into(),
-                "The chosen inspection model is not installed.".into(),
+                "선택한 검사 모델이 설치되어 있지 않습니다.",
+                "The chosen inspection model is not installed.",
             ),
         }
     }

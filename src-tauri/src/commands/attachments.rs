@@ -136,6 +136,6 @@ impl AppError {
                 "Only PDF, PNG, JPEG, TIFF, DWG, DXF and STEP files can be attached.",
             ),
         };
-        AppError::localized(ErrorCode::InvalidInput, ko, en)
+        AppError::with_message(ErrorCode::InvalidInput, ko, en)
     }
 }

@@ -57,7 +57,7 @@ async fn import_file<M: Import>(state: &AppState, file_base64: String) -> AppRes
         .await
         .map_err(|_| AppError::new(ErrorCode::Internal))??;
     if rows.is_empty() {
-        return Err(AppError::localized(
+        return Err(AppError::with_message(
             ErrorCode::ImportFile,
             "파일에 가져올 행이 없습니다. 첫 행 아래에 자료를 넣으세요.",
             "The file has no rows to import below its header.",

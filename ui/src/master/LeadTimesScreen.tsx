@@ -4,9 +4,9 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { commands, type LeadTimeRow, type Process, type Session } from "../bindings";
 import { useNotify } from "../notify";
+import { ALL_IN_USE } from "./MasterList";
 import { canEditMaster } from "./SimpleMaster";
 
-const ALL = { search: null, sort: null, descending: false, includeInactive: false, parentId: null, offset: 0, limit: 500 };
 
 /** A row as edited: its max lead and each process's offset (null: the process is not planned). */
 interface Draft {
@@ -33,7 +33,7 @@ export default function LeadTimesScreen({ session }: { session: Session }) {
 
   useEffect(() => {
     let cancelled = false;
-    Promise.all([commands.listProcesses(ALL), commands.getLeadTimes()]).then(([p, saved]) => {
+    Promise.all([commands.listProcesses(ALL_IN_USE), commands.getLeadTimes()]).then(([p, saved]) => {
       if (cancelled) return;
       setProcesses(p.rows);
       setRows(toDrafts(saved));

@@ -10,6 +10,17 @@ import { useNotify } from "../notify";
 
 const PAGE_SIZE = 20;
 
+/** Every record in use, for a choice list (the store's largest page). */
+export const ALL_IN_USE: ListQuery = {
+  search: null,
+  sort: null,
+  descending: false,
+  includeInactive: false,
+  parentId: null,
+  offset: 0,
+  limit: 500,
+};
+
 /** A record of a master list: every kind has an id and an in-use flag. */
 export interface Row {
   id: number;

@@ -4,8 +4,8 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { commands, type Equipment, type Process, type RoutingInput, type StationView } from "../bindings";
 import { useNotify } from "../notify";
+import { ALL_IN_USE } from "./MasterList";
 
-const ALL = { search: null, sort: null, descending: false, includeInactive: false, parentId: null, offset: 0, limit: 500 };
 
 /** What a routing's dialog needs of its item. */
 export interface ItemRef {
@@ -27,7 +27,7 @@ export default function RoutingDialog({ item, routingId, onClose, onSaved }: { i
 
   useEffect(() => {
     let cancelled = false;
-    Promise.all([commands.listProcesses(ALL), commands.listEquipment(ALL), commands.listStations()]).then(([p, e, s]) => {
+    Promise.all([commands.listProcesses(ALL_IN_USE), commands.listEquipment(ALL_IN_USE), commands.listStations()]).then(([p, e, s]) => {
       if (cancelled) return;
       setProcesses(p.rows);
       setEquipment(e.rows);
