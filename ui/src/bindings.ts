@@ -103,34 +103,42 @@ export const commands = {
 	listPartners: (query: ListQuery) => __TAURI_INVOKE<Page<Partner>>("list_partners", { query }),
 	/**  Adds a record (`id` null) or changes one; switching it off is a change. */
 	savePartner: (id: number | null, input: PartnerInput) => __TAURI_INVOKE<Partner>("save_partner", { id, input }),
+	/**  Every record the query matches as an Excel file; returns its path. */
 	exportPartners: (query: ListQuery) => __TAURI_INVOKE<string>("export_partners", { query }),
 	listItems: (query: ListQuery) => __TAURI_INVOKE<Page<Item>>("list_items", { query }),
 	/**  Adds a record (`id` null) or changes one; switching it off is a change. */
 	saveItem: (id: number | null, input: ItemInput) => __TAURI_INVOKE<Item>("save_item", { id, input }),
+	/**  Every record the query matches as an Excel file; returns its path. */
 	exportItems: (query: ListQuery) => __TAURI_INVOKE<string>("export_items", { query }),
 	listProcesses: (query: ListQuery) => __TAURI_INVOKE<Page<Process>>("list_processes", { query }),
 	/**  Adds a record (`id` null) or changes one; switching it off is a change. */
 	saveProcess: (id: number | null, input: ProcessInput) => __TAURI_INVOKE<Process>("save_process", { id, input }),
+	/**  Every record the query matches as an Excel file; returns its path. */
 	exportProcesses: (query: ListQuery) => __TAURI_INVOKE<string>("export_processes", { query }),
 	listEquipment: (query: ListQuery) => __TAURI_INVOKE<Page<Equipment>>("list_equipment", { query }),
 	/**  Adds a record (`id` null) or changes one; switching it off is a change. */
 	saveEquipment: (id: number | null, input: EquipmentInput) => __TAURI_INVOKE<Equipment>("save_equipment", { id, input }),
+	/**  Every record the query matches as an Excel file; returns its path. */
 	exportEquipment: (query: ListQuery) => __TAURI_INVOKE<string>("export_equipment", { query }),
 	listCodeGroups: (query: ListQuery) => __TAURI_INVOKE<Page<CodeGroup>>("list_code_groups", { query }),
 	/**  Adds a record (`id` null) or changes one; switching it off is a change. */
 	saveCodeGroup: (id: number | null, input: CodeGroupInput) => __TAURI_INVOKE<CodeGroup>("save_code_group", { id, input }),
+	/**  Every record the query matches as an Excel file; returns its path. */
 	exportCodeGroups: (query: ListQuery) => __TAURI_INVOKE<string>("export_code_groups", { query }),
 	listCodes: (query: ListQuery) => __TAURI_INVOKE<Page<Code>>("list_codes", { query }),
 	/**  Adds a record (`id` null) or changes one; switching it off is a change. */
 	saveCode: (id: number | null, input: CodeInput) => __TAURI_INVOKE<Code>("save_code", { id, input }),
+	/**  Every record the query matches as an Excel file; returns its path. */
 	exportCodes: (query: ListQuery) => __TAURI_INVOKE<string>("export_codes", { query }),
 	listDefectCodes: (query: ListQuery) => __TAURI_INVOKE<Page<DefectCode>>("list_defect_codes", { query }),
 	/**  Adds a record (`id` null) or changes one; switching it off is a change. */
 	saveDefectCode: (id: number | null, input: DefectCodeInput) => __TAURI_INVOKE<DefectCode>("save_defect_code", { id, input }),
+	/**  Every record the query matches as an Excel file; returns its path. */
 	exportDefectCodes: (query: ListQuery) => __TAURI_INVOKE<string>("export_defect_codes", { query }),
 	listDowntimeReasons: (query: ListQuery) => __TAURI_INVOKE<Page<DowntimeReason>>("list_downtime_reasons", { query }),
 	/**  Adds a record (`id` null) or changes one; switching it off is a change. */
 	saveDowntimeReason: (id: number | null, input: DowntimeReasonInput) => __TAURI_INVOKE<DowntimeReason>("save_downtime_reason", { id, input }),
+	/**  Every record the query matches as an Excel file; returns its path. */
 	exportDowntimeReasons: (query: ListQuery) => __TAURI_INVOKE<string>("export_downtime_reasons", { query }),
 	importPartners: (fileBase64: string) => __TAURI_INVOKE<number>("import_partners", { fileBase64 }),
 	importItems: (fileBase64: string) => __TAURI_INVOKE<number>("import_items", { fileBase64 }),
@@ -139,6 +147,7 @@ export const commands = {
 	getRouting: (id: number) => __TAURI_INVOKE<RoutingDetail>("get_routing", { id }),
 	/**  Adds (`id` null) or changes a routing with all its steps. */
 	saveRouting: (id: number | null, input: RoutingInput) => __TAURI_INVOKE<RoutingDetail>("save_routing", { id, input }),
+	/**  Every record the query matches as an Excel file; returns its path. */
 	exportRoutings: (query: ListQuery) => __TAURI_INVOKE<string>("export_routings", { query }),
 	/**  A machine's maintenance history, newest first. */
 	listMaintenance: (equipmentId: number) => __TAURI_INVOKE<Maintenance[]>("list_maintenance", { equipmentId }),

@@ -70,15 +70,30 @@ async fn import_file<M: Import>(state: &AppState, file_base64: String) -> AppRes
     Ok(count as u32)
 }
 
-/// List, save and export commands of one kind of record.
-macro_rules! master_commands {
-    ($kind:ty, $input:ty, $list:ident, $save:ident, $export:ident) => {
+/// The list and export commands of one kind of record.
+macro_rules! list_commands {
+    ($kind:ty, $list:ident, $export:ident) => {
         #[tauri::command]
         #[specta::specta]
         pub async fn $list(state: State<'_, AppState>, query: ListQuery) -> AppResult<Page<$kind>> {
             state.require_role(&READS_MASTER)?;
             Ok(state.store.list::<$kind>(&query).await?)
         }
+
+        /// Every record the query matches as an Excel file; returns its path.
+        #[tauri::command]
+        #[specta::specta]
+        pub async fn $export(state: State<'_, AppState>, query: ListQuery) -> AppResult<String> {
+            state.require_role(&READS_MASTER)?;
+            export_list::<$kind>(&state, query).await
+        }
+    };
+}
+
+/// List, save and export commands of one kind of record.
+macro_rules! master_commands {
+    ($kind:ty, $input:ty, $list:ident, $save:ident, $export:ident) => {
+        list_commands!($kind, $list, $export);
 
         /// Adds a record (`id` null) or changes one; switching it off is a change.
         #[tauri::command]
@@ -89,13 +104,6 @@ macro_rules! master_commands {
                 .store
                 .save::<$kind>(id.map(i64::from), input, &session.user, &state.machine)
                 .await?)
-        }
-
-        #[tauri::command]
-        #[specta::specta]
-        pub async fn $export(state: State<'_, AppState>, query: ListQuery) -> AppResult<String> {
-            state.require_role(&READS_MASTER)?;
-            export_list::<$kind>(&state, query).await
         }
     };
 }
@@ -157,12 +165,8 @@ pub async fn import_items(state: State<'_, AppState>, file_base64: String) -> Ap
     import_file::<Item>(&state, file_base64).await
 }
 
-#[tauri::command]
-#[specta::specta]
-pub async fn list_routings(state: State<'_, AppState>, query: ListQuery) -> AppResult<Page<Routing>> {
-    state.require_role(&READS_MASTER)?;
-    Ok(state.store.list::<Routing>(&query).await?)
-}
+// A routing is saved with its steps (save_routing below), not by the generic save.
+list_commands!(Routing, list_routings, export_routings);
 
 /// A routing with its steps in order.
 #[tauri::command]
@@ -185,13 +189,6 @@ pub async fn save_routing(
         .store
         .save_routing(id.map(i64::from), input, &session.user, &state.machine)
         .await?)
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn export_routings(state: State<'_, AppState>, query: ListQuery) -> AppResult<String> {
-    state.require_role(&READS_MASTER)?;
-    export_list::<Routing>(&state, query).await
 }
 
 /// A machine's maintenance history, newest first.
