@@ -56,6 +56,11 @@ fn active(on: bool) -> Cell {
     })
 }
 
+/// ✓ for yes, blank for no.
+fn tick(on: bool) -> Cell {
+    Cell::Text(if on { "✓" } else { "" }.into())
+}
+
 fn number(v: Option<i64>) -> Cell {
     v.map_or(Cell::Empty, |n| Cell::Number(n as f64))
 }
@@ -201,11 +206,7 @@ impl Sheet for Routing {
             text(self.part_no),
             text(self.item_name),
             text(self.name),
-            Cell::Text(if self.is_default {
-                "✓".into()
-            } else {
-                String::new()
-            }),
+            tick(self.is_default),
             self.summary.into(),
             self.remarks.into(),
             active(self.active),
@@ -228,11 +229,7 @@ impl Sheet for Process {
             number(Some(self.seq)),
             text(self.code),
             text(self.name),
-            Cell::Text(if self.inspection {
-                "✓".into()
-            } else {
-                String::new()
-            }),
+            tick(self.inspection),
             self.remarks.into(),
             active(self.active),
         ]
@@ -266,11 +263,7 @@ impl Sheet for Equipment {
             date(self.installed_on),
             self.manager.into(),
             number(self.price),
-            Cell::Text(if self.calibration {
-                "✓".into()
-            } else {
-                String::new()
-            }),
+            tick(self.calibration),
             date(self.calibration_due),
             self.remarks.into(),
             active(self.active),
