@@ -49,6 +49,9 @@ pub enum ErrorCode {
     ImportRefused,
     /// An import file is not an Excel file in the list's layout.
     ImportFile,
+    /// The record's state does not allow this (finishing a finished operation…);
+    /// the message names the state. The screen was stale: reload it.
+    WrongState,
     Internal,
 }
 
@@ -173,6 +176,10 @@ fn message(code: ErrorCode, lang: Language) -> String {
             "엑셀(.xlsx) 파일이 아니거나 열 구성이 다릅니다. 내보낸 파일의 양식을 쓰세요.",
             "Not an Excel (.xlsx) file in this list's layout. Use the layout of an exported file.",
         ),
+        ErrorCode::WrongState => (
+            "지금 상태에서는 할 수 없는 작업입니다. 화면을 새로 고치세요.",
+            "This cannot be done in the record's current state. Reload the screen.",
+        ),
         ErrorCode::RelabelNotAllowed => (
             "오검출은 불량 판정에만, 미검출은 양품 판정에만 지정할 수 있습니다.",
             "A false alarm applies to rejected parts only, an escape to passed parts only.",
@@ -228,6 +235,15 @@ fn field_name(field: Field) -> (&'static str, &'static str) {
         Field::Active => ("사용 여부", "In use"),
         Field::FileName => ("파일 이름", "File name"),
         Field::Reference => ("선택한 항목", "The chosen record"),
+        Field::Quantity => ("수량", "Quantity"),
+        Field::OrderDate => ("지시일", "Order date"),
+        Field::DueDate => ("납기일", "Due date"),
+        Field::PlanDate => ("계획일", "Plan date"),
+        Field::Reason => ("사유", "Reason"),
+        Field::Defects => ("불량 유형별 수량", "Defect quantities"),
+        Field::Scrap => ("폐기 수량", "Scrap quantity"),
+        Field::MaterialLot => ("자재 로트", "Material lot"),
+        Field::Operations => ("공정 계획", "Operation plan"),
     }
 }
 
@@ -292,6 +308,17 @@ fn invalid_texts((ko, en): (&str, &str), rule: Rule) -> (String, String) {
             format!("같은 {ko}{} 두 번 있습니다.", josa(ko, "이", "가")),
             format!("{en} appears twice."),
         ),
+        Rule::Sum => (
+            format!("{ko}의 합이 불량 수량과 같아야 합니다."),
+            format!("{en} must add up to the NG quantity."),
+        ),
+        Rule::DateOrder => (
+            format!(
+                "{ko}{} 날짜 순서에 맞지 않습니다 (지시일 ≤ 계획일 ≤ 납기일).",
+                josa(ko, "이", "가")
+            ),
+            format!("{en} is out of order: order date ≤ plan date ≤ due date."),
+        ),
     }
 }
 
@@ -337,10 +364,62 @@ impl From<MesError> for AppError {
                 AppError::new(ErrorCode::NotFound)
             }
             MesError::RelabelNotAllowed { .. } => AppError::new(ErrorCode::RelabelNotAllowed),
+            MesError::WrongState {
+                entity,
+                status,
+                action,
+                ..
+            } => wrong_state(entity, status, action),
             MesError::LastAdmin => AppError::new(ErrorCode::LastAdmin),
             MesError::ImportRefused { problems } => import_refused(&problems),
         }
     }
+}
+
+/// "이 공정은 이미 '완료' 상태라서 완료할 수 없습니다."
+fn wrong_state(entity: &str, status: &str, action: &str) -> AppError {
+    let entity = match entity {
+        "operation" => ("공정", "operation"),
+        "work_order" => ("작업지시", "work order"),
+        other => (other, other),
+    };
+    let status = match status {
+        "waiting" => ("대기", "waiting"),
+        "running" => ("진행 중", "running"),
+        "paused" => ("중지", "paused"),
+        "finished" => ("완료", "finished"),
+        "planned" => ("계획", "planned"),
+        "in_work" => ("작업중", "in work"),
+        "completed" => ("작업완료", "completed"),
+        "cancelled" => ("취소", "cancelled"),
+        other => (other, other),
+    };
+    let action = match action {
+        "start" => ("시작", "started"),
+        "pause" => ("중지", "paused"),
+        "resume" => ("재개", "resumed"),
+        "report" => ("실적 입력", "reported on"),
+        "finish" => ("완료", "finished"),
+        "release" => ("확정", "released"),
+        "update" => ("수정", "changed"),
+        "cancel" => ("취소", "cancelled"),
+        "complete" => ("완료 처리", "completed"),
+        other => (other, other),
+    };
+    AppError::with_message(
+        ErrorCode::WrongState,
+        format!(
+            "이 {}{} 이미 '{}' 상태라서 {}할 수 없습니다. 화면을 새로 고치세요.",
+            entity.0,
+            josa(entity.0, "은", "는"),
+            status.0,
+            action.0
+        ),
+        format!(
+            "This {} is {}, so it cannot be {}. Reload the screen.",
+            entity.1, status.1, action.1
+        ),
+    )
 }
 
 /// Every bad row of a refused import, one line each: "3행: 이름을 입력하세요."
@@ -458,6 +537,35 @@ mod tests {
             err.message,
             "파일에 잘못된 행이 있어 아무것도 가져오지 않았습니다.\n3행: 이름을 입력하세요.\n7행: 사업자등록번호가 올바르지 않습니다."
         );
+    }
+
+    #[test]
+    fn a_refused_state_change_says_what_state_the_record_is_in() {
+        let _turn = LANGUAGE.lock().unwrap_or_else(|p| p.into_inner());
+        set_current_language(Language::Ko);
+        let err = AppError::from(MesError::WrongState {
+            entity: "operation",
+            id: 3,
+            status: "finished",
+            action: "finish",
+        });
+        assert_eq!(err.code, ErrorCode::WrongState);
+        assert_eq!(
+            err.message,
+            "이 공정은 이미 '완료' 상태라서 완료할 수 없습니다. 화면을 새로 고치세요."
+        );
+        set_current_language(Language::En);
+        let err = AppError::from(MesError::WrongState {
+            entity: "work_order",
+            id: 3,
+            status: "cancelled",
+            action: "release",
+        });
+        assert_eq!(
+            err.message,
+            "This work order is cancelled, so it cannot be released. Reload the screen."
+        );
+        set_current_language(Language::Ko);
     }
 
     #[test]

@@ -104,3 +104,10 @@ pub struct TeachFinished {
     pub model: Option<String>,
     pub error: Option<String>,
 }
+
+/// A work order or one of its operations changed: screens that show it reload.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+#[serde(rename_all = "camelCase")]
+pub struct ProductionChanged {
+    pub work_order_id: i32,
+}

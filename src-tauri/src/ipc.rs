@@ -94,6 +94,28 @@ pub fn builder() -> Builder<Wry> {
             commands::attachments::save_attachment_copy,
             commands::attachments::attachment_preview,
             commands::attachments::remove_attachment,
+            commands::production::propose_plan,
+            commands::production::create_work_order,
+            commands::production::update_work_order,
+            commands::production::release_work_order,
+            commands::production::cancel_work_order,
+            commands::production::complete_work_order,
+            commands::production::list_work_orders,
+            commands::production::get_work_order,
+            commands::production::work_centers,
+            commands::production::open_operations,
+            commands::production::terminal_codes,
+            commands::production::start_operation,
+            commands::production::pause_operation,
+            commands::production::resume_operation,
+            commands::production::report_quantities,
+            commands::production::finish_operation,
+            commands::production::list_downtimes,
+            commands::production::classify_downtime,
+            commands::production::list_lots,
+            commands::production::lot_trace,
+            commands::production::oee,
+            commands::production::plan_vs_actual,
         ])
         .events(collect_events![
             events::SessionChanged,
@@ -103,7 +125,8 @@ pub fn builder() -> Builder<Wry> {
             events::StationAlarm,
             events::StationHealthChanged,
             events::TeachProgress,
-            events::TeachFinished
+            events::TeachFinished,
+            events::ProductionChanged
         ])
 }
 

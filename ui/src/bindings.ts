@@ -165,10 +165,44 @@ export const commands = {
 	attachmentPreview: (id: number) => __TAURI_INVOKE<string | null>("attachment_preview", { id }),
 	/**  Removes a kept file from its record (the audit trail keeps who and when). */
 	removeAttachment: (id: number) => __TAURI_INVOKE<null>("remove_attachment", { id }),
+	/**  Plan dates proposed from the lead-time table for an order of an item. */
+	proposePlan: (itemId: number, routingId: number | null, orderDate: string, dueDate: string) => __TAURI_INVOKE<PlanProposal>("propose_plan", { itemId, routingId, orderDate, dueDate }),
+	createWorkOrder: (input: WorkOrderInput) => __TAURI_INVOKE<WorkOrderDetail>("create_work_order", { input }),
+	/**  Changes a planned order's quantities, dates and plan. */
+	updateWorkOrder: (id: number, input: WorkOrderInput) => __TAURI_INVOKE<WorkOrderDetail>("update_work_order", { id, input }),
+	/**  Releases a planned order to the floor (작업지시 확정). */
+	releaseWorkOrder: (id: number) => __TAURI_INVOKE<WorkOrderDetail>("release_work_order", { id }),
+	cancelWorkOrder: (id: number, reason: string) => __TAURI_INVOKE<WorkOrderDetail>("cancel_work_order", { id, reason }),
+	/**  The office completes an order in work before every operation finished. */
+	completeWorkOrder: (id: number, reason: string) => __TAURI_INVOKE<WorkOrderDetail>("complete_work_order", { id, reason }),
+	listWorkOrders: (query: WorkOrderQuery) => __TAURI_INVOKE<Page<WorkOrder>>("list_work_orders", { query }),
+	/**  A work order with its operations: the production results of one order. */
+	getWorkOrder: (id: number) => __TAURI_INVOKE<WorkOrderDetail>("get_work_order", { id }),
+	workCenters: () => __TAURI_INVOKE<WorkCenterLoad[]>("work_centers"),
+	/**  The open operations of a work centre (null: those without one), in plan order. */
+	openOperations: (workCenter: string | null) => __TAURI_INVOKE<Operation[]>("open_operations", { workCenter }),
+	terminalCodes: () => __TAURI_INVOKE<TerminalCodes>("terminal_codes"),
+	startOperation: (id: number) => __TAURI_INVOKE<Operation>("start_operation", { id }),
+	pauseOperation: (id: number, reasonId: number, note: string | null) => __TAURI_INVOKE<Operation>("pause_operation", { id, reasonId, note }),
+	resumeOperation: (id: number) => __TAURI_INVOKE<Operation>("resume_operation", { id }),
+	reportQuantities: (id: number, report: QuantityReport) => __TAURI_INVOKE<Operation>("report_quantities", { id, report }),
+	finishOperation: (id: number, finish: FinishInput) => __TAURI_INVOKE<Operation>("finish_operation", { id, finish }),
+	listDowntimes: (filter: DowntimeFilter) => __TAURI_INVOKE<Page<Downtime>>("list_downtimes", { filter }),
+	/**  A supervisor gives a stop its reason. */
+	classifyDowntime: (id: number, reasonId: number, note: string | null) => __TAURI_INVOKE<Downtime>("classify_downtime", { id, reasonId, note }),
+	/**  Lots whose number or material lot contains `search`, newest first. */
+	listLots: (search: string | null, offset: number, limit: number) => __TAURI_INVOKE<Page<Lot>>("list_lots", { search, offset, limit }),
+	/**  A lot's genealogy, backward and forward. */
+	lotTrace: (lotNo: string) => __TAURI_INVOKE<LotTrace>("lot_trace", { lotNo }),
+	/**  OEE of the local days `first..=last`, grouped. */
+	oee: (first: string, last: string, group: OeeGroup) => __TAURI_INVOKE<OeeTable>("oee", { first, last, group }),
+	/**  Plan against actual per worker and local day. */
+	planVsActual: (first: string, last: string) => __TAURI_INVOKE<PlanVsActual[]>("plan_vs_actual", { first, last }),
 };
 
 /** Events */
 export const events = {
+	productionChanged: makeEvent<ProductionChanged, ProductionChanged>("production-changed"),
 	sessionChanged: makeEvent<SessionChanged, SessionChanged>("session-changed"),
 	settingsChanged: makeEvent<SettingsChanged, SettingsChanged>("settings-changed"),
 	stationAlarm: makeEvent<StationAlarm, StationAlarm>("station-alarm"),
@@ -368,10 +402,53 @@ export type DefectCodeInput = {
 	active: boolean,
 };
 
+/**  NG parts of one defect code. */
+export type DefectCount = {
+	code: string,
+	name: string,
+	qty: number,
+};
+
+/**  NG parts of one defect type. */
+export type DefectQty = {
+	defectCodeId: number,
+	qty: number,
+};
+
+/**  A stop, with the operation it interrupted. */
+export type Downtime = {
+	id: number,
+	operationId: number,
+	workOrderNo: string,
+	processName: string,
+	workCenter: string | null,
+	equipmentName: string | null,
+	/**  None: unexplained until someone classifies it. */
+	reasonId: number | null,
+	reasonName: string | null,
+	category: DowntimeCategory | null,
+	source: DowntimeSource,
+	startedAt: string,
+	/**  None while the stop lasts. */
+	endedAt: string | null,
+	note: string | null,
+	recordedByName: string | null,
+	classifiedByName: string | null,
+};
+
 /**  The OEE loss a stop counts against. */
 export type DowntimeCategory = 
 /**  Planned stops (breaks, planned maintenance): not production time at all. */
 "planned" | "availability" | "performance" | "quality";
+
+/**  Which stops to list: local days, end day included. */
+export type DowntimeFilter = {
+	firstDay: string | null,
+	lastDay: string | null,
+	unexplainedOnly: boolean,
+	offset: number,
+	limit: number,
+};
 
 export type DowntimeReason = {
 	id: number,
@@ -389,6 +466,9 @@ export type DowntimeReasonInput = {
 	category: DowntimeCategory,
 	active: boolean,
 };
+
+/**  Who recorded a stop. */
+export type DowntimeSource = "operator" | "station";
 
 export type Equipment = {
 	id: number,
@@ -456,7 +536,20 @@ export type ErrorCode =
 /**  An import file had bad rows and nothing was stored; the message lists every one. */
 "import_refused" | 
 /**  An import file is not an Excel file in the list's layout. */
-"import_file" | "internal";
+"import_file" | 
+/**
+ *  The record's state does not allow this (finishing a finished operation…);
+ *  the message names the state. The screen was stale: reload it.
+ */
+"wrong_state" | "internal";
+
+/**  What the operator confirms at Finish. */
+export type FinishInput = {
+	/**  The parts not reported yet (may be all zero). */
+	report: QuantityReport,
+	/**  Supplier or material lot numbers that went into this operation. */
+	materialLots: string[],
+};
 
 /**  A frame size and the frame rates the camera offers at it. */
 export type FrameSize = {
@@ -566,6 +659,45 @@ export type ListQuery = {
 	limit: number,
 };
 
+/**  A lot as listed and as linked in a trace. */
+export type Lot = {
+	lotNo: string,
+	qty: number,
+	createdAt: string,
+	workOrderNo: string,
+	processName: string,
+	partNo: string,
+	itemName: string,
+};
+
+/**  One link of a genealogy: a lot, or a material lot (only `material` set). */
+export type LotLink = {
+	/**  1: directly; 2: one lot between; … */
+	depth: number,
+	material: string | null,
+	lotNo: string | null,
+	workOrderNo: string | null,
+	processName: string | null,
+	partNo: string | null,
+	qty: number | null,
+};
+
+/**  Everything known about how a lot was made and where it went. */
+export type LotTrace = {
+	lot: Lot,
+	/**  The operation that made it: operator, equipment, times, quantities. */
+	operation: Operation,
+	defects: DefectCount[],
+	inspectedOk: number,
+	inspectedNg: number,
+	/**  The newest NG inspections with their images. */
+	ngInspections: InspectionRow[],
+	/**  What went in, nearest first. */
+	backward: LotLink[],
+	/**  Where it went, nearest first. */
+	forward: LotLink[],
+};
+
 export type MachineSettings = {
 	language: Language,
 };
@@ -620,6 +752,89 @@ export type NewUser = {
 	password: string,
 };
 
+/**  What OEE rows stand for. */
+export type OeeGroup = "equipment" | "work_center" | "shift" | "day";
+
+/**
+ *  One row of an OEE table: totals and the four ratios (none where the
+ *  denominator is zero).
+ */
+export type OeeRow = {
+	/**  The equipment's or work centre's name, the shift's name, or the day. */
+	key: string,
+	totals: OeeTotals,
+	availability: number | null,
+	performance: number | null,
+	quality: number | null,
+	oee: number | null,
+};
+
+/**  An OEE table: one row per group, and the whole. */
+export type OeeTable = {
+	rows: OeeRow[],
+	total: OeeRow,
+};
+
+/**  Times and counts that add up across machines, shifts and days. */
+export type OeeTotals = {
+	plannedSeconds: number | null,
+	runSeconds: number | null,
+	/**  Ideal cycle time × parts made. */
+	idealSeconds: number | null,
+	good: number,
+	total: number,
+};
+
+/**  One operation of a work order, with the names the floor sees. */
+export type Operation = {
+	id: number,
+	workOrderId: number,
+	seq: number,
+	processId: number,
+	workCenter: string | null,
+	equipmentId: number | null,
+	stationId: number | null,
+	cycleSeconds: number | null,
+	planDate: string,
+	plannedQty: number,
+	status: OperationStatus,
+	operatorId: number | null,
+	startedAt: string | null,
+	finishedAt: string | null,
+	goodQty: number,
+	ngQty: number,
+	scrapQty: number,
+	/**  Parts the inspection station passed while the operation ran. */
+	stationOk: number,
+	/**  Parts the inspection station rejected while the operation ran. */
+	stationNg: number,
+	workOrderNo: string,
+	workOrderStatus: WorkOrderStatus,
+	dueDate: string,
+	partNo: string,
+	itemName: string,
+	processName: string,
+	equipmentName: string | null,
+	operatorName: string | null,
+	lotNo: string | null,
+};
+
+/**  One proposed operation: a routing step with its plan date. */
+export type OperationPlan = {
+	step: RoutingStep,
+	planDate: string,
+};
+
+/**  One operation as the planner leaves it, in routing order. */
+export type OperationPlanInput = {
+	planDate: string,
+	equipmentId: number | null,
+	plannedQty: number,
+};
+
+/**  An operation's place on the floor. */
+export type OperationStatus = "waiting" | "running" | "paused" | "finished";
+
 /**  The kinds of record that keep files. */
 export type Owner = "item";
 
@@ -660,6 +875,36 @@ export type PartnerInput = {
 
 export type PartnerKind = "customer" | "supplier" | "both";
 
+/**  What planning proposes for an order, before anyone edits it. */
+export type PlanProposal = {
+	routingId: number,
+	/**  Due date − order date. */
+	leadDays: number,
+	/**
+	 *  False when no row of the lead-time table covers the lead: every
+	 *  operation is then proposed on the order date.
+	 */
+	covered: boolean,
+	operations: OperationPlan[],
+};
+
+/**  One worker's day. Operations nobody has started yet have no worker. */
+export type PlanVsActual = {
+	day: string,
+	operatorId: number | null,
+	operatorName: string | null,
+	/**  Operations planned for the day (that this worker took on). */
+	planned: number,
+	/**  Of those, finished by the end of their plan day. */
+	finishedOnPlan: number,
+	/**  Operations finished on the day, whatever day they were planned for. */
+	finished: number,
+	plannedQty: number,
+	/**  Good and NG parts of the operations finished on the day. */
+	goodQty: number,
+	ngQty: number,
+};
+
 /**  An operation of the plant: 제관, 용접, 가공, 조립, 검사… */
 export type Process = {
 	id: number,
@@ -688,6 +933,20 @@ export type ProcessInput = {
 export type ProcessOffset = {
 	processId: number,
 	dayOffset: number,
+};
+
+/**  A work order or one of its operations changed: screens that show it reload. */
+export type ProductionChanged = {
+	workOrderId: number,
+};
+
+/**  Parts made since the last report: every NG part has a defect code. */
+export type QuantityReport = {
+	good: number,
+	ng: number,
+	/**  NG parts that cannot be reworked; at most `ng`. */
+	scrap: number,
+	defects: DefectQty[],
 };
 
 /**  The recorded MJPEG streams a station can replay, and the folder to put them in. */
@@ -915,6 +1174,12 @@ export type TeachStatus = {
 	minGoodImages: number,
 };
 
+/**  What the terminal's pickers offer: stop reasons and defect codes in use. */
+export type TerminalCodes = {
+	downtimeReasons: DowntimeReason[],
+	defectCodes: DefectCode[],
+};
+
 /**  What makes a station inspect a frame. */
 export type TriggerMode = 
 /**  Every frame; the debouncer turns runs of frames into verdicts. */
@@ -961,6 +1226,82 @@ export type UserUpdate = {
 
 /**  What a station decided for one part. */
 export type Verdict = "ok" | "ng";
+
+/**  A work centre and how many operations wait or run there. */
+export type WorkCenterLoad = {
+	/**  None: operations whose routing step names no work centre. */
+	workCenter: string | null,
+	open: number,
+};
+
+/**  A work order as listed, with its item, customer and progress. */
+export type WorkOrder = {
+	id: number,
+	no: string,
+	itemId: number,
+	routingId: number,
+	quantity: number,
+	orderDate: string,
+	dueDate: string,
+	customerId: number | null,
+	status: WorkOrderStatus,
+	releasedAt: string | null,
+	completedAt: string | null,
+	completionReason: string | null,
+	remarks: string | null,
+	createdAt: string,
+	updatedAt: string,
+	partNo: string,
+	itemName: string,
+	customerName: string | null,
+	operationCount: number,
+	finishedCount: number,
+};
+
+/**  A work order with its operations in routing order. */
+export type WorkOrderDetail = {
+	workOrder: WorkOrder,
+	operations: Operation[],
+};
+
+/**  A work order as the planning form sends it. */
+export type WorkOrderInput = {
+	itemId: number,
+	/**  None: the item's default routing. */
+	routingId: number | null,
+	quantity: number,
+	orderDate: string,
+	dueDate: string,
+	customerId: number | null,
+	remarks: string | null,
+	/**  One per routing step, in order. */
+	operations: OperationPlanInput[],
+};
+
+/**  Which work orders to list, newest order date first. */
+export type WorkOrderQuery = {
+	/**  Part of the order number, part number, item or customer name. */
+	search: string | null,
+	status: WorkOrderStatus | null,
+	/**  Order date on or after. */
+	from: string | null,
+	/**  Order date on or before. */
+	to: string | null,
+	offset: number,
+	/**  1..=[`MAX_PAGE`]. */
+	limit: number,
+};
+
+/**  A work order's place in its life. */
+export type WorkOrderStatus = 
+/**  계획: plan dates may still change. */
+"planned" | 
+/**  작업중: released to the floor. */
+"in_work" | 
+/**  작업완료: every operation finished, or the office completed it. */
+"completed" | 
+/**  취소: withdrawn before release. */
+"cancelled";
 
 /* Tauri Specta runtime */
 type EventEmit<T> = [T] extends [null] ? () => Promise<void> : (payload: T) => Promise<void>;

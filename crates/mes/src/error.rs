@@ -40,6 +40,16 @@ pub enum Error {
     /// The only active administrator cannot be demoted or switched off.
     #[error("the last active administrator must stay one")]
     LastAdmin,
+    /// The record's state does not allow the action (finishing a finished
+    /// operation, releasing a cancelled order…): someone else got there first,
+    /// or the screen was stale.
+    #[error("{entity} {id} is {status}: cannot {action}")]
+    WrongState {
+        entity: &'static str,
+        id: i64,
+        status: &'static str,
+        action: &'static str,
+    },
     /// A false alarm is only a rejected part, an escape only a passed one.
     #[error("{relabel:?} does not apply to an inspection judged {verdict:?}")]
     RelabelNotAllowed { relabel: Relabel, verdict: Verdict },
@@ -112,6 +122,19 @@ pub enum Field {
     FileName,
     /// Whether a record is in use (an import's 사용 column).
     Active,
+    // Production.
+    Quantity,
+    OrderDate,
+    DueDate,
+    PlanDate,
+    /// Why an order was completed early or cancelled, or a stop's note.
+    Reason,
+    /// The defect quantities of a report, which must add up to its NG.
+    Defects,
+    Scrap,
+    MaterialLot,
+    /// A work order's planned operations, one per routing step.
+    Operations,
     /// A record this one refers to (a supplier, a process…) that does not exist.
     Reference,
 }
@@ -146,4 +169,8 @@ pub enum Rule {
     Unknown,
     /// The same value twice in one list.
     Repeated,
+    /// Parts that must add up to a whole do not (defect counts and NG).
+    Sum,
+    /// Dates out of order: an order date ≤ each plan date ≤ the due date.
+    DateOrder,
 }

@@ -230,7 +230,7 @@ fn start_of_day<Tz: TimeZone>(day: NaiveDate, tz: &Tz) -> DateTime<Utc> {
 
 /// `inspections.at` as stored: milliseconds and a Z, fixed width, so text
 /// order is time order.
-fn stamp(at: DateTime<Utc>) -> String {
+pub(crate) fn stamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
@@ -425,9 +425,21 @@ impl Store {
             Verdict::Ng => (0, 1),
         };
 
-        let mut tx = self.pool.begin().await?;
-        // Written first, so the transaction takes the write lock (waiting out
-        // the busy timeout) before it reads anything.
+        let mut tx = self.write().await?;
+        // A part judged while the station's operation runs counts toward it
+        // (for the operator to confirm) and ends any unexplained stop.
+        let running: Option<i64> = match new.work_order_op_id {
+            Some(op) => Some(op),
+            None => {
+                sqlx::query_scalar(
+                    "SELECT id FROM operations WHERE station_id = ? AND status = 'running'
+                     ORDER BY started_at DESC LIMIT 1",
+                )
+                .bind(new.station_id)
+                .fetch_optional(&mut *tx)
+                .await?
+            }
+        };
         let id: Option<InspectionId> = sqlx::query_scalar(
             "INSERT INTO inspections (station_id, at, model_version, score, threshold, verdict,
                                       defect_type, image_path, heatmap_path, work_order_op_id, lot)
@@ -443,7 +455,7 @@ impl Store {
         .bind(validate::optional_text(new.defect_type))
         .bind(image_path)
         .bind(heatmap_path)
-        .bind(new.work_order_op_id)
+        .bind(running)
         .bind(validate::optional_text(new.lot))
         .bind(new.station_id)
         .fetch_optional(&mut *tx)
@@ -460,6 +472,17 @@ impl Store {
         .bind(ng)
         .execute(&mut *tx)
         .await?;
+        if let Some(op) = running {
+            sqlx::query(
+                "UPDATE operations SET station_ok = station_ok + ?, station_ng = station_ng + ? WHERE id = ?",
+            )
+            .bind(ok)
+            .bind(ng)
+            .bind(op)
+            .execute(&mut *tx)
+            .await?;
+            crate::production::downtime::part_seen(&mut tx, op, new.at).await?;
+        }
         tx.commit().await?;
         Ok(id)
     }

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod inspections;
 pub mod master;
+pub mod production;
 pub mod settings;
 pub mod stations;
 pub mod teach;

@@ -214,7 +214,13 @@ fn check_steps(steps: &[RoutingStepInput]) -> Result<Vec<StepValues>> {
 
 async fn detail_in(conn: &mut SqliteConnection, id: i64) -> Result<RoutingDetail> {
     let routing: Routing = super::get_in(conn, id).await?;
-    let steps = sqlx::query_as(
+    let steps = steps_in(conn, id).await?;
+    Ok(RoutingDetail { routing, steps })
+}
+
+/// A routing's steps in order, with the names of what they refer to.
+pub(crate) async fn steps_in(conn: &mut SqliteConnection, routing_id: i64) -> Result<Vec<RoutingStep>> {
+    Ok(sqlx::query_as(
         "SELECT s.seq, s.process_id, p.name AS process_name, s.work_center, s.equipment_id,
                 e.name AS equipment_name, s.cycle_seconds, s.station_id, st.name AS station_name
          FROM routing_steps s
@@ -223,10 +229,9 @@ async fn detail_in(conn: &mut SqliteConnection, id: i64) -> Result<RoutingDetail
          LEFT JOIN stations st ON st.id = s.station_id
          WHERE s.routing_id = ? ORDER BY s.seq",
     )
-    .bind(id)
+    .bind(routing_id)
     .fetch_all(conn)
-    .await?;
-    Ok(RoutingDetail { routing, steps })
+    .await?)
 }
 
 impl Store {
