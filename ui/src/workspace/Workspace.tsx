@@ -40,6 +40,11 @@ import {
   PartnersScreen,
   ProcessesScreen,
 } from "../master/screens";
+import DowntimeScreen from "../production/DowntimeScreen";
+import LotsScreen from "../production/LotsScreen";
+import { OeeScreen, PlanVsActualScreen } from "../production/ReportsScreens";
+import TerminalScreen from "../production/TerminalScreen";
+import WorkOrdersScreen from "../production/WorkOrdersScreen";
 import DraggableTabs from "./DraggableTabs";
 import { tabsReducer } from "./tabs";
 
@@ -84,6 +89,20 @@ function Screen({ screen, session, info }: { screen: ScreenKey; session: Session
       return <DowntimeReasonsScreen session={session} />;
     case "leadTimes":
       return <LeadTimesScreen session={session} />;
+    case "workOrders":
+      return <WorkOrdersScreen session={session} mode="plan" />;
+    case "productionResults":
+      return <WorkOrdersScreen session={session} mode="results" />;
+    case "terminal":
+      return <TerminalScreen />;
+    case "downtime":
+      return <DowntimeScreen session={session} />;
+    case "lots":
+      return <LotsScreen />;
+    case "planVsActual":
+      return <PlanVsActualScreen />;
+    case "oee":
+      return <OeeScreen />;
     case "audit":
       return <AuditScreen session={session} />;
     case "machineSettings":
@@ -99,7 +118,9 @@ export default function Workspace({ session, info }: { session: Session; info: A
   const notify = useNotify();
   const [collapsed, setCollapsed] = useState(false);
   const [changingPassword, setChangingPassword] = useState(false);
-  const [tabs, dispatch] = useReducer(tabsReducer, { open: [HOME], active: HOME });
+  // Operators start at the shop-floor terminal; everyone else at the dashboard.
+  const first: ScreenKey = session.user.role === "operator" ? "terminal" : HOME;
+  const [tabs, dispatch] = useReducer(tabsReducer, { open: [first], active: first });
 
   const label = (key: string, testid: string) => <span data-testid={testid}>{t(`menu.${key}`)}</span>;
   const menuItems: MenuProps["items"] = [
