@@ -1111,6 +1111,11 @@ export type StationSettings = {
 	keepOkEvery: number,
 	/**  NG parts in a row that raise the stop-the-line alarm (0: never). */
 	stopAfterNg?: number,
+	/**
+	 *  Seconds without a part, while the station's operation runs, that open
+	 *  an unexplained stop for a supervisor to classify (0: never).
+	 */
+	idleStopSeconds?: number,
 	/**  The model used before the last activation, for rolling back. */
 	previousModel?: string | null,
 };

@@ -6,7 +6,11 @@ use std::{
     collections::HashMap,
     io::Cursor,
     path::{Path, PathBuf},
-    sync::{Arc, Mutex, OnceLock},
+    sync::{
+        Arc, Mutex, OnceLock,
+        atomic::{AtomicBool, AtomicI64, Ordering},
+    },
+    time::Duration,
 };
 
 use base64::Engine;
@@ -65,6 +69,8 @@ struct MesRecorder {
     ng_streak: NgStreak,
     teaching: Arc<Teaching>,
     app: AppHandle,
+    /// When the station last judged a part (ms since the epoch), for [`IdleWatch`].
+    last_part: Arc<AtomicI64>,
 }
 
 impl MesRecorder {
@@ -95,6 +101,7 @@ impl MesRecorder {
 impl Recorder for MesRecorder {
     fn record(&mut self, v: &PartVerdict) -> Result<i64, String> {
         let at: DateTime<Utc> = v.captured_at.into();
+        self.last_part.store(at.timestamp_millis(), Ordering::Relaxed);
         let day = at.with_timezone(&Local).date_naive();
         let day_dir = day.format("%Y-%m-%d").to_string();
         let key = Key {
@@ -180,7 +187,77 @@ pub struct Stations {
     /// Loaded when the first station starts: the MES alone never pays for it.
     models: OnceLock<Option<Models>>,
     archive: Arc<Mutex<Archive>>,
-    running: Mutex<HashMap<i64, Station>>,
+    running: Mutex<HashMap<i64, Running>>,
+}
+
+/// A running station and the watch on its idleness, which ends with it.
+struct Running {
+    station: Station,
+    _idle: IdleWatch,
+}
+
+/// How often a running station is checked for idleness.
+const IDLE_CHECK: Duration = Duration::from_secs(5);
+
+/// Opens an unexplained stop when a station has judged no part for its
+/// idle time while its operation runs (the store opens one at most and
+/// only for a running operation; the next part ends it). Dropping the
+/// watch ends it.
+struct IdleWatch {
+    alive: Arc<AtomicBool>,
+}
+
+impl IdleWatch {
+    fn start(
+        app: AppHandle,
+        store: Store,
+        station_id: i64,
+        last_part: Arc<AtomicI64>,
+        idle_seconds: u32,
+    ) -> Self {
+        let alive = Arc::new(AtomicBool::new(true));
+        if idle_seconds > 0 {
+            let watching = alive.clone();
+            let idle_ms = i64::from(idle_seconds) * 1000;
+            tauri::async_runtime::spawn(async move {
+                let mut ticks = tokio::time::interval(IDLE_CHECK);
+                while watching.load(Ordering::Relaxed) {
+                    ticks.tick().await;
+                    let last = last_part.load(Ordering::Relaxed);
+                    if Utc::now().timestamp_millis() - last < idle_ms {
+                        continue;
+                    }
+                    let Some(since) = DateTime::from_timestamp_millis(last) else {
+                        continue;
+                    };
+                    match store.station_idle(station_id, since).await {
+                        Ok(Some(stop)) => {
+                            tracing::warn!(
+                                station_id,
+                                "no part since {since}: unexplained stop {} opened",
+                                stop.id
+                            );
+                            if let Ok(op) = store.operation(stop.operation_id).await {
+                                let _ = crate::events::ProductionChanged {
+                                    work_order_id: op.work_order_id as i32,
+                                }
+                                .emit(&app);
+                            }
+                        }
+                        Ok(None) => {}
+                        Err(e) => tracing::error!(station_id, "idle stop not stored: {e}"),
+                    }
+                }
+            });
+        }
+        Self { alive }
+    }
+}
+
+impl Drop for IdleWatch {
+    fn drop(&mut self) {
+        self.alive.store(false, Ordering::Relaxed);
+    }
 }
 
 /// Bytes of evidence images kept before the oldest OK samples are freed.
@@ -246,7 +323,7 @@ impl Stations {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .get(&id)
-            .map(Station::health)
+            .map(|r| r.station.health())
     }
 
     pub fn start(
@@ -264,6 +341,7 @@ impl Stations {
             .map_err(|e| StationError::Settings(e.to_string()))?;
         let inspector = Arc::new(self.inspector(&settings.model)?);
         let open = open_source(&settings.source, &self.recordings)?;
+        let last_part = Arc::new(AtomicI64::new(Utc::now().timestamp_millis()));
         let recorder = MesRecorder {
             store: store.clone(),
             runtime: tauri::async_runtime::handle().inner().clone(),
@@ -275,6 +353,7 @@ impl Stations {
             ng_streak: NgStreak::new(settings.stop_after_ng),
             teaching: self.teaching.clone(),
             app: app.clone(),
+            last_part: last_part.clone(),
         };
         let app2 = app.clone();
         let emit = move |e: StationEvent| emit_event(&app2, id, e);
@@ -297,7 +376,16 @@ impl Stations {
         let extra = match self.running.lock().unwrap_or_else(|p| p.into_inner()).entry(id) {
             std::collections::hash_map::Entry::Occupied(_) => Some(station),
             std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert(station);
+                slot.insert(Running {
+                    station,
+                    _idle: IdleWatch::start(
+                        app.clone(),
+                        store.clone(),
+                        id,
+                        last_part,
+                        settings.idle_stop_seconds,
+                    ),
+                });
                 None
             }
         };
@@ -308,9 +396,9 @@ impl Stations {
     }
 
     pub fn stop(&self, id: i64) {
-        let station = self.running.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
-        if let Some(s) = station {
-            s.stop();
+        let running = self.running.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+        if let Some(r) = running {
+            r.station.stop();
         }
         // A collection of good parts ends with the run that was feeding it.
         self.teaching.collect(id, 0);
@@ -318,7 +406,7 @@ impl Stations {
 
     pub fn request_inspection(&self, id: i64) -> bool {
         let running = self.running.lock().unwrap_or_else(|p| p.into_inner());
-        running.get(&id).map(Station::request_inspection).is_some()
+        running.get(&id).map(|r| r.station.request_inspection()).is_some()
     }
 
     /// Stops every station (the app is closing).
@@ -328,7 +416,7 @@ impl Stations {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .drain()
-            .map(|(_, s)| s)
+            .map(|(_, r)| r.station)
             .collect();
         all.into_iter().for_each(Station::stop);
     }

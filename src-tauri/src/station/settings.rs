@@ -71,6 +71,10 @@ pub struct StationSettings {
     /// NG parts in a row that raise the stop-the-line alarm (0: never).
     #[serde(default = "default_stop_after_ng")]
     pub stop_after_ng: u32,
+    /// Seconds without a part, while the station's operation runs, that open
+    /// an unexplained stop for a supervisor to classify (0: never).
+    #[serde(default = "default_idle_stop_seconds")]
+    pub idle_stop_seconds: u32,
     /// The model used before the last activation, for rolling back.
     #[serde(default)]
     pub previous_model: Option<String>,
@@ -78,6 +82,10 @@ pub struct StationSettings {
 
 fn default_stop_after_ng() -> u32 {
     3
+}
+
+fn default_idle_stop_seconds() -> u32 {
+    120
 }
 
 impl StationSettings {
@@ -96,6 +104,7 @@ impl StationSettings {
             persist_frames: 1,
             keep_ok_every: 10,
             stop_after_ng: default_stop_after_ng(),
+            idle_stop_seconds: default_idle_stop_seconds(),
             previous_model: None,
         }
     }
@@ -149,6 +158,7 @@ impl StationSettings {
         in_range(Setting::PersistFrames, self.persist_frames as i64, 1, 300)?;
         in_range(Setting::KeepOkEvery, self.keep_ok_every as i64, 0, 10_000)?;
         in_range(Setting::StopAfterNg, self.stop_after_ng as i64, 0, 100)?;
+        in_range(Setting::IdleStop, self.idle_stop_seconds as i64, 0, 3600)?;
         Ok(())
     }
 }
@@ -213,6 +223,7 @@ pub enum Setting {
     PersistFrames,
     KeepOkEvery,
     StopAfterNg,
+    IdleStop,
 }
 
 impl Setting {
@@ -233,6 +244,7 @@ impl Setting {
             Setting::PersistFrames => ("불량 지속 프레임", "NG persistence frames"),
             Setting::KeepOkEvery => ("양품 이미지 저장 간격", "Keep one OK image in"),
             Setting::StopAfterNg => ("연속 불량 정지 기준", "Stop the line after NG in a row"),
+            Setting::IdleStop => ("무부품 정지 기준(초)", "Stop after seconds with no part"),
         }
     }
 }

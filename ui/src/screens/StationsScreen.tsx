@@ -309,6 +309,9 @@ function StationDialog({
               <Form.Item name="stopAfterNg" label={t("stations.stopAfterNg")} tooltip={t("stations.stopAfterNgHelp")}>
                 <InputNumber min={0} max={100} data-testid="station-stop-after-ng" />
               </Form.Item>
+              <Form.Item name="idleStopSeconds" label={t("stations.idleStop")} tooltip={t("stations.idleStopHelp")}>
+                <InputNumber min={0} max={3600} data-testid="station-idle-stop" />
+              </Form.Item>
             </Space>
           </Col>
         </Row>

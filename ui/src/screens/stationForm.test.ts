@@ -11,6 +11,7 @@ const demo: StationSettings = {
   persistFrames: 1,
   keepOkEvery: 10,
   stopAfterNg: 3,
+  idleStopSeconds: 120,
   previousModel: null,
 };
 
@@ -23,6 +24,7 @@ const camera: StationSettings = {
   persistFrames: 30,
   keepOkEvery: 0,
   stopAfterNg: 0,
+  idleStopSeconds: 0,
   previousModel: "demo-washer",
 };
 

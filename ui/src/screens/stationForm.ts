@@ -32,6 +32,7 @@ export interface FormValues {
   persistFrames: number;
   keepOkEvery: number;
   stopAfterNg: number;
+  idleStopSeconds: number;
   /** Kept as it is: set by activating a model, not by this form. */
   previousModel: string | null;
 }
@@ -56,6 +57,7 @@ const NEW: Omit<FormValues, "name" | "active"> = {
   persistFrames: 1,
   keepOkEvery: 10,
   stopAfterNg: 3,
+  idleStopSeconds: 120,
   previousModel: null,
 };
 
@@ -84,6 +86,7 @@ export function fromSettings(name: string, active: boolean, s: StationSettings |
     persistFrames: s.persistFrames,
     keepOkEvery: s.keepOkEvery,
     stopAfterNg: s.stopAfterNg ?? NEW.stopAfterNg,
+    idleStopSeconds: s.idleStopSeconds ?? NEW.idleStopSeconds,
     previousModel: s.previousModel ?? null,
   };
 }
@@ -135,6 +138,7 @@ export function toSettings(v: FormValues): StationSettings {
     persistFrames: v.persistFrames,
     keepOkEvery: v.keepOkEvery,
     stopAfterNg: v.stopAfterNg,
+    idleStopSeconds: v.idleStopSeconds,
     previousModel: v.previousModel,
   };
 }
