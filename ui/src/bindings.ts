@@ -10,10 +10,11 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 export const commands = {
 	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
 	/**
-	 *  Creates the first administrator on an empty install, and with
-	 *  `demo_plant` the demo plant's master data and users (who sign in with the
-	 *  administrator's password until they change it). They then sign in like
-	 *  anyone else, which proves the password was typed as meant.
+	 *  Creates the first administrator on an empty install, the demo station,
+	 *  and with `demo_plant` the demo plant's master data, users (who sign in
+	 *  with the administrator's password until they change it) and a year of
+	 *  production history whose inspection steps the demo station watches. They
+	 *  then sign in like anyone else, which proves the password was typed as meant.
 	 */
 	setupAdmin: (admin: NewAdmin, demoPlant: boolean) => __TAURI_INVOKE<User>("setup_admin", { admin, demoPlant }),
 	login: (username: string, password: string) => __TAURI_INVOKE<Session>("login", { username, password }),

@@ -1,8 +1,14 @@
 //! The demo plant a new install may start with: a small Korean metal
 //! fabrication shop's partners, items and routings, equipment with its
 //! maintenance, codes, defect codes, downtime reasons, the lead-time table,
-//! and a user of every role. Written in one transaction, each record with
-//! its audit row, by the administrator who chose it.
+//! a user of every role, and a year of production history up to today (see
+//! `demo/history.rs`). Written in one transaction, each master record with its
+//! audit row (the history with one for all of it), by the administrator who
+//! chose it.
+
+mod history;
+
+use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate, Utc};
 
@@ -122,8 +128,9 @@ const PARTNERS: [(PartnerKind, &str, &str, &str, &str, &str); 12] = [
     ),
 ];
 
-/// Routing steps: (process code, cycle seconds).
-type Steps = &'static [(&'static str, f64)];
+/// Routing steps: (process code, cycle seconds, equipment code). Every step
+/// is done at the work centre of its process (P10 → WC-10, …).
+type Steps = &'static [(&'static str, f64, Option<&'static str>)];
 
 /// (part number, name, spec, unit, routing)
 const ITEMS: [(&str, &str, &str, &str, Steps); 10] = [
@@ -132,70 +139,95 @@ const ITEMS: [(&str, &str, &str, &str, Steps); 10] = [
         "브래킷 A",
         "SS400 t3.2 120×80",
         "EA",
-        &[("P10", 35.0), ("P20", 48.0), ("P50", 6.0)],
+        &[
+            ("P10", 35.0, Some("EQ-LSR-01")),
+            ("P20", 48.0, Some("EQ-WLD-01")),
+            ("P50", 6.0, None),
+        ],
     ),
     (
         "BRK-1002",
         "브래킷 B",
         "SS400 t4.5 150×90",
         "EA",
-        &[("P10", 40.0), ("P20", 55.0), ("P50", 6.0)],
+        &[
+            ("P10", 40.0, Some("EQ-LSR-01")),
+            ("P20", 55.0, Some("EQ-WLD-02")),
+            ("P50", 6.0, None),
+        ],
     ),
     (
         "FLG-2001",
         "플랜지 50A",
         "SCP1 t6 Ø155",
         "EA",
-        &[("P10", 30.0), ("P30", 90.0), ("P50", 8.0)],
+        &[
+            ("P10", 30.0, Some("EQ-LSR-01")),
+            ("P30", 90.0, Some("EQ-MCT-01")),
+            ("P50", 8.0, None),
+        ],
     ),
     (
         "FLG-2002",
         "플랜지 80A",
         "SCP1 t8 Ø200",
         "EA",
-        &[("P10", 38.0), ("P30", 120.0), ("P50", 8.0)],
+        &[
+            ("P10", 38.0, Some("EQ-LSR-01")),
+            ("P30", 120.0, Some("EQ-MCT-01")),
+            ("P50", 8.0, None),
+        ],
     ),
     (
         "FRM-3001",
         "컨베이어 프레임",
         "STS304 1200×400",
         "SET",
-        &[("P10", 420.0), ("P20", 900.0), ("P40", 600.0), ("P50", 30.0)],
+        &[
+            ("P10", 420.0, Some("EQ-LSR-01")),
+            ("P20", 900.0, Some("EQ-WLD-01")),
+            ("P40", 600.0, Some("EQ-ASM-01")),
+            ("P50", 30.0, None),
+        ],
     ),
     (
         "CVR-4001",
         "제어반 커버",
         "SPCC t1.6 600×400",
         "EA",
-        &[("P10", 95.0), ("P40", 180.0), ("P50", 12.0)],
+        &[
+            ("P10", 95.0, Some("EQ-LSR-01")),
+            ("P40", 180.0, Some("EQ-ASM-01")),
+            ("P50", 12.0, None),
+        ],
     ),
     (
         "SFT-5001",
         "구동 샤프트",
         "S45C Ø30×450",
         "EA",
-        &[("P30", 240.0), ("P50", 15.0)],
+        &[("P30", 240.0, Some("EQ-LTH-01")), ("P50", 15.0, None)],
     ),
     (
         "WSH-6001",
         "평와셔 M12",
         "SS400 t2.5 Ø24",
         "EA",
-        &[("P10", 2.0), ("P50", 0.8)],
+        &[("P10", 2.0, Some("EQ-LSR-01")), ("P50", 0.8, None)],
     ),
     (
         "BLT-6002",
         "육각볼트 M12×40",
         "SCM435 8.8",
         "EA",
-        &[("P30", 4.0), ("P50", 0.8)],
+        &[("P30", 4.0, Some("EQ-LTH-01")), ("P50", 0.8, None)],
     ),
     (
         "LBL-7001",
         "명판 라벨",
         "PET 60×30",
         "EA",
-        &[("P40", 3.0), ("P50", 1.0)],
+        &[("P40", 3.0, None), ("P50", 1.0, None)],
     ),
 ];
 
@@ -320,6 +352,7 @@ const CODES: [(&str, &str, Codes); 3] = [
             ("WC-20", "용접 라인", "P20"),
             ("WC-30", "가공 라인", "P30"),
             ("WC-40", "조립 라인", "P40"),
+            ("WC-50", "검사실", "P50"),
         ],
     ),
     (
@@ -347,8 +380,28 @@ const USERS: [(&str, &str, Role); 4] = [
 
 impl Store {
     /// Fills an empty install with the demo plant (see the module). The
-    /// demo users get `password`: the one the administrator just chose.
-    pub async fn seed_demo_plant(&self, admin: &User, password: &str, machine: &str) -> Result<()> {
+    /// demo users get `password`: the one the administrator just chose. The
+    /// inspection steps are watched by `inspection_station` when there is one.
+    pub async fn seed_demo_plant(
+        &self,
+        admin: &User,
+        password: &str,
+        machine: &str,
+        inspection_station: Option<i64>,
+    ) -> Result<()> {
+        self.seed_demo_plant_at(admin, password, machine, inspection_station, Utc::now())
+            .await
+    }
+
+    /// The demo plant with its history ending at `now`.
+    pub(crate) async fn seed_demo_plant_at(
+        &self,
+        admin: &User,
+        password: &str,
+        machine: &str,
+        inspection_station: Option<i64>,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<()> {
         let mut users = Vec::new();
         for (username, display_name, role) in USERS {
             users.push(
@@ -361,12 +414,15 @@ impl Store {
                 .await?,
             );
         }
-        let today = Utc::now().date_naive();
+        let today = now.date_naive();
         let mut transaction = self.write().await?;
         let tx: &mut sqlx::SqliteConnection = &mut transaction;
+        let mut user_ids = HashMap::new();
         for (new, hash) in &users {
-            insert_user(tx, new, hash, admin, machine).await?;
+            let row = insert_user(tx, new, hash, admin, machine).await?;
+            user_ids.insert(new.username.clone(), row.id);
         }
+        let user_id = |name: &str| user_ids.get(name).copied().unwrap_or(admin.id);
         let mut partners = Vec::new();
         for (kind, name, biz_no, ceo, phone, address) in PARTNERS {
             let input = PartnerInput {
@@ -386,6 +442,7 @@ impl Store {
             .fetch_all(&mut *tx)
             .await?;
         let process = |code: &str| processes.iter().find(|p| p.code == code).map_or(0, |p| p.id);
+        let mut equipment_ids = HashMap::new();
         for (i, (code, name, maker, supplier, days_ago, price, calibration)) in
             EQUIPMENT.into_iter().enumerate()
         {
@@ -412,6 +469,7 @@ impl Store {
                 machine,
             )
             .await?;
+            equipment_ids.insert(code, saved.id);
             for (n, text) in [
                 "정기 점검: 윤활유 보충, 이상 없음",
                 "소모품 교체",
@@ -424,6 +482,7 @@ impl Store {
                 equipment::add_maintenance_in(tx, saved.id, day, text, admin, machine).await?;
             }
         }
+        let mut plant_items = Vec::new();
         for (part_no, name, spec, unit, steps) in ITEMS {
             let input = items::ItemInput {
                 part_no: part_no.into(),
@@ -434,14 +493,15 @@ impl Store {
                 active: true,
             };
             let item = save_in::<items::Item>(tx, None, items::Item::values(input)?, admin, machine).await?;
-            let steps = steps
+            let steps: Vec<history::PlantStep> = steps
                 .iter()
-                .map(|&(code, cycle_seconds)| items::RoutingStepInput {
-                    process_id: process(code) as i32,
-                    work_center: Some(format!("WC-{}", &code[1..])).filter(|_| code != "P50"),
-                    equipment_id: None,
+                .map(|&(code, cycle_seconds, equipment)| history::PlantStep {
+                    process_id: process(code),
+                    process: code,
+                    work_center: format!("WC-{}", &code[1..]),
+                    equipment_id: equipment.and_then(|e| equipment_ids.get(e).copied()),
+                    station_id: inspection_station.filter(|_| code == "P50"),
                     cycle_seconds,
-                    station_id: None,
                 })
                 .collect();
             let routing = items::RoutingInput {
@@ -450,10 +510,26 @@ impl Store {
                 remarks: None,
                 active: true,
                 is_default: true,
-                steps,
+                steps: steps
+                    .iter()
+                    .map(|s| items::RoutingStepInput {
+                        process_id: s.process_id as i32,
+                        work_center: Some(s.work_center.clone()),
+                        equipment_id: s.equipment_id.map(|e| e as i32),
+                        cycle_seconds: s.cycle_seconds,
+                        station_id: s.station_id.map(|s| s as i32),
+                    })
+                    .collect(),
             };
-            items::save_routing_in(tx, None, routing, admin, machine).await?;
+            let routing = items::save_routing_in(tx, None, routing, admin, machine).await?;
+            plant_items.push(history::PlantItem {
+                id: item.id,
+                part_no,
+                routing_id: routing.routing.id,
+                steps,
+            });
         }
+        let mut defects = HashMap::new();
         for (code, name, category) in DEFECTS {
             let input = DefectCodeInput {
                 code: code.into(),
@@ -461,8 +537,10 @@ impl Store {
                 category: category.into(),
                 active: true,
             };
-            save_in::<DefectCode>(tx, None, DefectCode::values(input)?, admin, machine).await?;
+            let saved = save_in::<DefectCode>(tx, None, DefectCode::values(input)?, admin, machine).await?;
+            defects.insert(code, saved.id);
         }
+        let mut reasons = HashMap::new();
         for (code, name, category) in DOWNTIME {
             let input = DowntimeReasonInput {
                 code: code.into(),
@@ -470,7 +548,9 @@ impl Store {
                 category,
                 active: true,
             };
-            save_in::<DowntimeReason>(tx, None, DowntimeReason::values(input)?, admin, machine).await?;
+            let saved =
+                save_in::<DowntimeReason>(tx, None, DowntimeReason::values(input)?, admin, machine).await?;
+            reasons.insert(code, saved.id);
         }
         for (code, name, codes) in CODES {
             let group = CodeGroupInput {
@@ -509,6 +589,16 @@ impl Store {
             })
             .collect();
         lead_times::save_lead_times_in(tx, rows, admin, machine).await?;
+        let plant = history::Plant {
+            items: plant_items,
+            partners: partners.iter().map(|p| p.id).collect(),
+            defects,
+            reasons,
+            operators: [user_id("operator1"), user_id("operator2")],
+            manager: user_id("manager"),
+            welders: ["EQ-WLD-01", "EQ-WLD-02"].map(|e| equipment_ids.get(e).copied().unwrap_or_default()),
+        };
+        history::write(tx, &plant, admin, machine, now).await?;
         transaction.commit().await?;
         Ok(())
     }
@@ -519,6 +609,7 @@ mod tests {
     use super::*;
     use crate::{
         master::{ListQuery, items::Item, tests::actor},
+        production::OperationStatus,
         store::tests::temp_store,
     };
 
@@ -527,7 +618,7 @@ mod tests {
         let (_dir, store) = temp_store().await;
         let admin = actor(&store).await;
         store
-            .seed_demo_plant(&admin, "correct horse", "pc")
+            .seed_demo_plant(&admin, "correct horse", "pc", None)
             .await
             .unwrap();
         let all = ListQuery {
@@ -556,10 +647,283 @@ mod tests {
         // A second run changes nothing: the first duplicate refuses the whole transaction.
         assert!(
             store
-                .seed_demo_plant(&admin, "correct horse", "pc")
+                .seed_demo_plant(&admin, "correct horse", "pc", None)
                 .await
                 .is_err()
         );
         assert_eq!(store.list::<Partner>(&all).await.unwrap().total, 12);
+    }
+
+    /// Counts a query's rows.
+    async fn count(store: &Store, sql: &'static str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&store.pool).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_demo_plant_has_a_year_of_production_with_open_work_today() {
+        use chrono::{Datelike, Local};
+
+        use crate::{inspections::NewStation, production::oee::OeeGroup};
+
+        let (_dir, store) = temp_store().await;
+        let admin = actor(&store).await;
+        let station = store
+            .create_station(
+                NewStation {
+                    name: "데모 라인".into(),
+                    config_json: "{}".into(),
+                },
+                &admin,
+                "pc",
+            )
+            .await
+            .unwrap();
+        let started = std::time::Instant::now();
+        store
+            .seed_demo_plant(&admin, "correct horse", "pc", Some(station.id))
+            .await
+            .unwrap();
+        eprintln!("demo plant with its history seeded in {:?}", started.elapsed());
+        for (table, sql) in [
+            ("work orders", "SELECT COUNT(*) FROM work_orders"),
+            ("operations", "SELECT COUNT(*) FROM operations"),
+            ("reports", "SELECT COUNT(*) FROM operation_reports"),
+            ("report defects", "SELECT COUNT(*) FROM report_defects"),
+            ("downtimes", "SELECT COUNT(*) FROM downtimes"),
+            ("lots", "SELECT COUNT(*) FROM lots"),
+            ("lot inputs", "SELECT COUNT(*) FROM lot_inputs"),
+        ] {
+            eprintln!("{table}: {}", count(&store, sql).await);
+        }
+
+        // (a) Every step at a work centre; cutting, welding and machining on a machine;
+        // the inspection steps watched by the station.
+        assert_eq!(
+            count(
+                &store,
+                "SELECT COUNT(*) FROM routing_steps WHERE work_center IS NULL"
+            )
+            .await,
+            0
+        );
+        assert_eq!(
+            count(
+                &store,
+                "SELECT COUNT(*) FROM routing_steps s JOIN processes p ON p.id = s.process_id
+                 WHERE p.code IN ('P10', 'P20', 'P30') AND s.equipment_id IS NULL"
+            )
+            .await,
+            0
+        );
+        assert_eq!(
+            count(
+                &store,
+                "SELECT COUNT(*) FROM routing_steps s JOIN processes p ON p.id = s.process_id
+                 WHERE p.code = 'P50' AND s.station_id IS NULL"
+            )
+            .await,
+            0
+        );
+        assert_eq!(
+            count(
+                &store,
+                "SELECT COUNT(*) FROM routing_steps s JOIN processes p ON p.id = s.process_id
+                 WHERE s.work_center <> 'WC-' || substr(p.code, 2)"
+            )
+            .await,
+            0
+        );
+
+        // The history is consistent: quantities add up, stops lie within their operation.
+        let inconsistent = [
+            "SELECT COUNT(*) FROM operations o WHERE good_qty <> (SELECT COALESCE(SUM(good), 0)
+                 FROM operation_reports r WHERE r.operation_id = o.id)",
+            "SELECT COUNT(*) FROM operation_reports r WHERE ng <> (SELECT COALESCE(SUM(qty), 0)
+                 FROM report_defects d WHERE d.report_id = r.id)",
+            "SELECT COUNT(*) FROM downtimes d JOIN operations o ON o.id = d.operation_id
+                 WHERE d.started_at < o.started_at OR d.ended_at > o.finished_at
+                    OR (d.ended_at IS NULL AND o.status = 'finished')",
+            "SELECT COUNT(*) FROM operation_reports r JOIN operations o ON o.id = r.operation_id
+                 WHERE r.at < o.started_at OR r.at > COALESCE(o.finished_at, r.at)",
+            "SELECT COUNT(*) FROM operations o WHERE status = 'paused' AND NOT EXISTS
+                 (SELECT 1 FROM downtimes d WHERE d.operation_id = o.id AND d.ended_at IS NULL
+                  AND d.source = 'operator')",
+            "SELECT COUNT(*) FROM operations a JOIN operations b ON b.equipment_id = a.equipment_id AND b.id > a.id
+                 WHERE a.started_at < COALESCE(b.finished_at, '9') AND b.started_at < COALESCE(a.finished_at, '9')",
+            "SELECT COUNT(*) FROM lots l JOIN operations o ON o.id = l.operation_id WHERE l.qty <> o.good_qty",
+            "SELECT COUNT(*) FROM operations o WHERE o.status = 'finished'
+                 AND NOT EXISTS (SELECT 1 FROM lots l WHERE l.operation_id = o.id)",
+            "SELECT COUNT(*) FROM work_orders w WHERE (w.status = 'completed') <> NOT EXISTS
+                 (SELECT 1 FROM operations o WHERE o.work_order_id = w.id AND o.status <> 'finished')",
+            "SELECT COUNT(*) FROM operations WHERE started_at > strftime('%Y-%m-%dT%H:%M:%fZ')",
+        ];
+        for sql in inconsistent {
+            assert_eq!(count(&store, sql).await, 0, "{sql}");
+        }
+        assert_eq!(
+            count(
+                &store,
+                "SELECT COUNT(*) FROM audit_log WHERE entity = 'demo_history'"
+            )
+            .await,
+            1
+        );
+        let planned = count(
+            &store,
+            "SELECT COUNT(*) FROM work_orders WHERE status = 'planned'",
+        )
+        .await;
+        assert!((2..=3).contains(&planned), "{planned} planned orders");
+        assert!(
+            count(
+                &store,
+                "SELECT COUNT(*) FROM downtimes WHERE source = 'station' AND reason_id IS NULL"
+            )
+            .await
+                > 0
+        );
+        assert!(
+            count(
+                &store,
+                "SELECT COUNT(*) FROM downtimes WHERE source = 'station' AND classified_by IS NOT NULL"
+            )
+            .await
+                > 0
+        );
+
+        // (b) Last month's OEE per machine is plausible.
+        let today = Local::now().date_naive();
+        let this_month = today.with_day(1).unwrap();
+        let last_day = this_month - Duration::days(1);
+        let first_day = last_day.with_day(1).unwrap();
+        let oee = store
+            .oee(first_day, last_day, OeeGroup::Equipment, &Local, Utc::now())
+            .await
+            .unwrap();
+        assert!(oee.rows.len() >= 5, "{:?}", oee.rows);
+        let unit = |v: Option<f64>| v.is_some_and(|v| v > 0.0 && v <= 1.0);
+        for row in &oee.rows {
+            eprintln!(
+                "OEE {:>24}: A {:.3} P {:.3} Q {:.3} OEE {:.3}",
+                row.key,
+                row.availability.unwrap_or_default(),
+                row.performance.unwrap_or_default(),
+                row.quality.unwrap_or_default(),
+                row.oee.unwrap_or_default()
+            );
+            assert!(
+                unit(row.availability) && unit(row.performance) && unit(row.quality),
+                "{row:?}"
+            );
+        }
+        let total = oee.total.oee.unwrap();
+        assert!((0.4..=0.95).contains(&total), "total OEE {total}");
+
+        // (c) Plan against actual of last week, with the workers' names.
+        let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()) + 7);
+        let week = store
+            .plan_vs_actual(monday, monday + Duration::days(6))
+            .await
+            .unwrap();
+        assert!(!week.is_empty());
+        assert!(
+            week.iter()
+                .any(|r| r.operator_name.as_deref() == Some("김작업") && r.finished > 0)
+        );
+        assert!(week.iter().any(|r| r.operator_name.as_deref() == Some("박현장")));
+
+        // (d) The floor has open work today at several work centres.
+        let centres = store.work_centers().await.unwrap();
+        assert!(centres.iter().filter(|c| c.open > 0).count() >= 2, "{centres:?}");
+        let mut open = Vec::new();
+        for c in &centres {
+            open.extend(store.open_operations(c.work_center.as_deref()).await.unwrap());
+        }
+        assert!(!open.is_empty());
+        assert!(open.iter().any(|o| o.status == OperationStatus::Running));
+        assert!(open.iter().any(|o| o.status == OperationStatus::Paused));
+        assert!(open.iter().any(|o| o.status == OperationStatus::Waiting));
+
+        // (e) A last step's lot traces back to the steps before and the material.
+        let lot: String = sqlx::query_scalar(
+            "SELECT l.lot_no FROM lots l JOIN operations o ON o.id = l.operation_id
+             WHERE o.seq = (SELECT MAX(seq) FROM operations x WHERE x.work_order_id = o.work_order_id)
+               AND o.seq >= 3
+             ORDER BY l.id DESC LIMIT 1",
+        )
+        .fetch_one(&store.pool)
+        .await
+        .unwrap();
+        let trace = store.lot_trace(&lot).await.unwrap();
+        assert!(trace.backward.len() >= 2, "{:?}", trace.backward);
+        assert!(trace.backward.iter().any(|l| l.depth == 1 && l.lot_no.is_some()));
+
+        // (f) A second run is refused and leaves the history as it was.
+        let orders = count(&store, "SELECT COUNT(*) FROM work_orders").await;
+        assert!(
+            store
+                .seed_demo_plant(&admin, "correct horse", "pc", Some(station.id))
+                .await
+                .is_err()
+        );
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM work_orders").await, orders);
+    }
+
+    /// Whatever the time of day or week, the floor has something running,
+    /// something paused and something waiting at more than one work centre.
+    #[tokio::test]
+    async fn the_floor_has_open_work_at_any_hour() {
+        use chrono::{Datelike, Local, TimeZone};
+
+        let today = Local::now().date_naive();
+        let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+        let local = |day: NaiveDate, h: u32, m: u32| {
+            Local
+                .from_local_datetime(&day.and_hms_opt(h, m, 0).unwrap())
+                .earliest()
+                .unwrap()
+                .with_timezone(&Utc)
+        };
+        for now in [
+            local(monday - Duration::days(2), 10, 0),  // Saturday
+            local(monday - Duration::days(7), 5, 0),   // Monday before the first shift
+            local(monday - Duration::days(5), 23, 30), // Wednesday night
+        ] {
+            let (_dir, store) = temp_store().await;
+            let admin = actor(&store).await;
+            store
+                .seed_demo_plant_at(&admin, "correct horse", "pc", None, now)
+                .await
+                .unwrap();
+            let centres = store.work_centers().await.unwrap();
+            assert!(centres.len() >= 2, "{now}: {centres:?}");
+            let mut open = Vec::new();
+            for c in &centres {
+                open.extend(store.open_operations(c.work_center.as_deref()).await.unwrap());
+            }
+            for status in [
+                OperationStatus::Running,
+                OperationStatus::Paused,
+                OperationStatus::Waiting,
+            ] {
+                assert!(open.iter().any(|o| o.status == status), "{now}: no {status:?}");
+            }
+            let late: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM operations WHERE started_at > ?1 OR finished_at > ?1",
+            )
+            .bind(crate::inspections::stamp(now))
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+            assert_eq!(late, 0, "{now}: nothing happens after now");
+            let paused_without_stop: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM operations o WHERE status = 'paused' AND NOT EXISTS
+                 (SELECT 1 FROM downtimes d WHERE d.operation_id = o.id AND d.ended_at IS NULL)",
+            )
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+            assert_eq!(paused_without_stop, 0);
+        }
     }
 }

@@ -27,38 +27,46 @@ fn start_session(app: &AppHandle, state: &AppState, user: User) -> Session {
     session
 }
 
-/// Creates the first administrator on an empty install, and with
-/// `demo_plant` the demo plant's master data and users (who sign in with the
-/// administrator's password until they change it). They then sign in like
-/// anyone else, which proves the password was typed as meant.
+/// Creates the first administrator on an empty install, the demo station,
+/// and with `demo_plant` the demo plant's master data, users (who sign in
+/// with the administrator's password until they change it) and a year of
+/// production history whose inspection steps the demo station watches. They
+/// then sign in like anyone else, which proves the password was typed as meant.
 #[tauri::command]
 #[specta::specta]
 pub async fn setup_admin(state: State<'_, AppState>, admin: NewAdmin, demo_plant: bool) -> AppResult<User> {
     let password = demo_plant.then(|| admin.password.clone());
     let user = state.store.create_first_admin(admin, &state.machine).await?;
-    if let Some(password) = password {
-        // The administrator exists either way; a failure here is logged and nothing of the demo is kept.
-        if let Err(e) = state
-            .store
-            .seed_demo_plant(&user, &password, &state.machine)
-            .await
-        {
-            tracing::error!("demo plant not created: {e}");
-        }
-    }
     // A new install comes with the demo line: the generated conveyor and the
     // bundled model. The administrator exists either way; a failure here is logged.
     let demo = serde_json::to_string(&StationSettings::demo()).map(|config_json| NewStation {
         name: DEMO_STATION.into(),
         config_json,
     });
-    match demo {
-        Ok(demo) => {
-            if let Err(e) = state.store.create_station(demo, &user, &state.machine).await {
+    let station = match demo {
+        Ok(demo) => match state.store.create_station(demo, &user, &state.machine).await {
+            Ok(station) => Some(station.id),
+            Err(e) => {
                 tracing::error!("demo station not created: {e}");
+                None
             }
+        },
+        Err(e) => {
+            tracing::error!("demo station settings: {e}");
+            None
         }
-        Err(e) => tracing::error!("demo station settings: {e}"),
+    };
+    if let Some(password) = password {
+        // The administrator exists either way; a failure here is logged and
+        // nothing of the demo plant is kept. Its inspection steps are watched
+        // by the demo station.
+        if let Err(e) = state
+            .store
+            .seed_demo_plant(&user, &password, &state.machine, station)
+            .await
+        {
+            tracing::error!("demo plant not created: {e}");
+        }
     }
     Ok(user)
 }
