@@ -113,7 +113,7 @@ test("a work order runs on the terminal and completes in production results", as
     await app.click("qty-defect-D-DNT-plus");
     await app.click("qty-defect-D-DNT-plus");
     await app.waitForText("qty-defect-sum", "2 / ");
-    await app.type("qty-materials", "COIL-2611-07");
+    await app.type("qty-materials", "HEAT-E2E-0042");
     await app.screenshot("terminal-finish");
     await app.click("qty-confirm");
     await app.dialogsClosed();
@@ -160,7 +160,7 @@ test("a work order runs on the terminal and completes in production results", as
     await app.waitForText("downtime-table", "자재 대기");
     await app.screenshot("downtime");
     await app.click("menu-lots");
-    await app.type("lots-search", "COIL-2611-07" + Key.ENTER);
+    await app.type("lots-search", "HEAT-E2E-0042" + Key.ENTER);
     const lots = await app.find("lots-table");
     await driver.wait(
       retryStale(async () => {
@@ -173,7 +173,7 @@ test("a work order runs on the terminal and completes in production results", as
     await (await lots.findElement(By.css("tbody tr.ant-table-row td"))).click();
     await app.waitForText("lot-trace-no", `${no}-01`);
     await app.waitForText("lot-forward", `${no}-02`);
-    await app.waitForText("lot-backward", "COIL-2611-07");
+    await app.waitForText("lot-backward", "HEAT-E2E-0042");
     await app.screenshot("lot-trace");
     await app.click("menu-group-management");
     await app.click("menu-planVsActual");

@@ -109,7 +109,7 @@ export default function LotsScreen() {
               <Typography.Title level={4} style={{ margin: 0 }} data-testid="lot-trace-no">
                 {trace.lot.lotNo}
               </Typography.Title>
-              <Descriptions size="small" column={2} bordered>
+              <Descriptions size="small" column={2} bordered styles={{ label: { whiteSpace: "nowrap" } }}>
                 <Descriptions.Item label={t("production.item")}>{`${trace.lot.partNo} ${trace.lot.itemName}`}</Descriptions.Item>
                 <Descriptions.Item label={t("production.workOrderNo")}>{trace.lot.workOrderNo}</Descriptions.Item>
                 <Descriptions.Item label={t("production.process")}>{op.processName}</Descriptions.Item>
