@@ -233,6 +233,7 @@ fn field_name(field: Field) -> (&'static str, &'static str) {
         Field::MaxDays => ("최대 리드타임(일)", "Max lead (days)"),
         Field::DayOffset => ("착수 일수", "Day offset"),
         Field::Active => ("사용 여부", "In use"),
+        Field::Serialized => ("일련번호 관리", "Serial numbers"),
         Field::FileName => ("파일 이름", "File name"),
         Field::Reference => ("선택한 항목", "The chosen record"),
         Field::Quantity => ("수량", "Quantity"),

@@ -69,6 +69,15 @@ fn invalid(field: Field, rule: Rule) -> MesError {
     MesError::Invalid { field, rule }
 }
 
+/// ✓ (or yes, Y, 1) is yes; blank (or no, N, 0) is no.
+fn parse_tick(v: &str) -> Result<bool, MesError> {
+    match v.trim().to_lowercase().as_str() {
+        "✓" | "v" | "o" | "yes" | "y" | "1" | "true" => Ok(true),
+        "" | "no" | "n" | "0" | "false" => Ok(false),
+        _ => Err(invalid(Field::Serialized, Rule::Format)),
+    }
+}
+
 /// "사용"/"Yes"/"Y"/"1"/blank are in use; "미사용"/"No"/"N"/"0" are not.
 fn parse_active(v: &str) -> Result<bool, MesError> {
     match v.trim().to_lowercase().as_str() {
@@ -160,6 +169,7 @@ impl Sheet for Item {
         Column("비고", "Remarks", 30.0),
         Column("사용", "In use", 8.0),
         Column("기본 라우팅", "Default routing", 16.0),
+        Column("일련번호 관리", "Serial numbers", 12.0),
     ];
     fn cells(self) -> Vec<Cell> {
         vec![
@@ -170,6 +180,7 @@ impl Sheet for Item {
             self.remarks.into(),
             active(self.active),
             self.default_routing_name.into(),
+            tick(self.serialized),
         ]
     }
 }
@@ -186,6 +197,7 @@ impl Import for Item {
                 .unwrap_or_else(|| "EA".into()),
             remarks: optional(cell(4)),
             active: parse_active(&cell(5))?,
+            serialized: parse_tick(&cell(7))?,
         })
     }
 }

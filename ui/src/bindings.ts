@@ -625,6 +625,8 @@ export type Item = {
 	active: boolean,
 	createdAt: string,
 	updatedAt: string,
+	/**  Tracked part by part: each good part of its last step gets a serial number. */
+	serialized: boolean,
 	defaultRoutingName: string | null,
 };
 
@@ -635,6 +637,7 @@ export type ItemInput = {
 	unit: string,
 	remarks: string | null,
 	active: boolean,
+	serialized: boolean,
 };
 
 export type Language = "ko" | "en";
@@ -693,6 +696,8 @@ export type LotTrace = {
 	inspectedNg: number,
 	/**  The newest NG inspections with their images. */
 	ngInspections: InspectionRow[],
+	/**  The lot's serial numbers, first and last, when its item is tracked part by part. */
+	serials: SerialRange | null,
 	/**  What went in, nearest first. */
 	backward: LotLink[],
 	/**  Where it went, nearest first. */
@@ -1034,6 +1039,13 @@ export type RoutingStepInput = {
 export type SecuritySettings = {
 	/**  A session with no activity for this many minutes ends (0: never). */
 	idleTimeoutMinutes: number,
+};
+
+/**  The serial numbers of a lot: `count` of them from `first` to `last`. */
+export type SerialRange = {
+	first: string,
+	last: string,
+	count: number,
 };
 
 /**  The signed-in user of this app window. */

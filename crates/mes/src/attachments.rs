@@ -216,6 +216,7 @@ mod tests {
                     unit: "EA".into(),
                     remarks: None,
                     active: true,
+                    serialized: false,
                 },
                 &admin,
                 "pc",

@@ -133,6 +133,9 @@ const PARTNERS: [(PartnerKind, &str, &str, &str, &str, &str); 12] = [
 type Steps = &'static [(&'static str, f64, Option<&'static str>)];
 
 /// (part number, name, spec, unit, routing)
+/// The demo item whose parts get serial numbers.
+const SERIALIZED: &str = "FRM-3001";
+
 const ITEMS: [(&str, &str, &str, &str, Steps); 10] = [
     (
         "BRK-1001",
@@ -491,6 +494,8 @@ impl Store {
                 unit: unit.into(),
                 remarks: None,
                 active: true,
+                // The conveyor frame is tracked part by part.
+                serialized: part_no == SERIALIZED,
             };
             let item = save_in::<items::Item>(tx, None, items::Item::values(input)?, admin, machine).await?;
             let steps: Vec<history::PlantStep> = steps
@@ -525,6 +530,7 @@ impl Store {
             plant_items.push(history::PlantItem {
                 id: item.id,
                 part_no,
+                serialized: item.serialized,
                 routing_id: routing.routing.id,
                 steps,
             });

@@ -122,6 +122,8 @@ pub enum Field {
     FileName,
     /// Whether a record is in use (an import's 사용 column).
     Active,
+    /// Whether an item gets serial numbers.
+    Serialized,
     // Production.
     Quantity,
     OrderDate,

@@ -82,7 +82,8 @@ test("a work order runs on the terminal and completes in production results", as
       await driver.wait(
         retryStale(async () => {
           for (const center of await driver.findElements(By.css('[data-testid^="terminal-center-"]'))) {
-            await center.click();
+            // A button still settling after a reload refuses the click: the next round tries again.
+            if (!(await center.click().then(() => true, () => false))) return false;
             await driver.sleep(300);
             if ((await driver.findElements(app.byTestId(card))).length > 0) return true;
           }

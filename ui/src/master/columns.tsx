@@ -27,6 +27,7 @@ export const itemColumns = (t: TFunction): ColumnsType<Item> => [
   { title: t("master.item.spec"), dataIndex: "spec" },
   { title: t("master.item.unit"), dataIndex: "unit", width: 70 },
   { title: t("master.item.defaultRouting"), dataIndex: "defaultRoutingName" },
+  { title: t("master.item.serialized"), dataIndex: "serialized", width: 110, render: (on: boolean) => (on ? "✓" : "") },
 ];
 
 export const routingColumns = (t: TFunction): ColumnsType<Routing> => [

@@ -74,7 +74,7 @@ export function ItemsScreen({ session }: { session: Session }) {
   const [routingFor, setRoutingFor] = useState<Item | null>(null);
   const [routingsSaved, setRoutingsSaved] = useState(0);
   const [filesOf, setFilesOf] = useState<Item | null>(null);
-  const blank: ItemInput = { partNo: "", name: "", spec: null, unit: "EA", remarks: null, active: true };
+  const blank: ItemInput = { partNo: "", name: "", spec: null, unit: "EA", remarks: null, active: true, serialized: false };
   return (
     <>
       <SimpleMaster<Item, ItemInput>
@@ -107,6 +107,7 @@ export function ItemsScreen({ session }: { session: Session }) {
           { name: "name", label: t("master.item.name"), kind: "text", required: true, max: 100 },
           { name: "spec", label: t("master.item.spec"), kind: "text", max: 100 },
           { name: "unit", label: t("master.item.unit"), kind: "text", required: true, max: 10 },
+          { name: "serialized", label: t("master.item.serialized"), kind: "check" },
           { name: "remarks", label: t("master.remarks"), kind: "textarea", max: 500 },
           { name: "active", label: t("master.inUse"), kind: "switch" },
         ]}

@@ -120,6 +120,11 @@ export default function LotsScreen() {
                 <Descriptions.Item label={t("production.finishedAt")}>{op.finishedAt ? dateTime(op.finishedAt) : "–"}</Descriptions.Item>
                 <Descriptions.Item label={`${t("production.good")} / ${t("production.ng")}`}>{`${op.goodQty} / ${op.ngQty}`}</Descriptions.Item>
                 <Descriptions.Item label={t("lots.inspected")}>{t("lots.inspectedCounts", { ok: trace.inspectedOk, ng: trace.inspectedNg })}</Descriptions.Item>
+                {trace.serials !== null && (
+                  <Descriptions.Item label={t("lots.serials")} span={2}>
+                    <span data-testid="lot-serials">{t("lots.serialRange", trace.serials)}</span>
+                  </Descriptions.Item>
+                )}
                 <Descriptions.Item label={t("lots.defects")} span={2}>
                   {trace.defects.length === 0 ? "–" : trace.defects.map((d) => `${d.code} ${d.name} ${d.qty}`).join(", ")}
                 </Descriptions.Item>

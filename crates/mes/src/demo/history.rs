@@ -107,6 +107,7 @@ pub(super) struct PlantStep {
 pub(super) struct PlantItem {
     pub id: i64,
     pub part_no: &'static str,
+    pub serialized: bool,
     pub routing_id: i64,
     pub steps: Vec<PlantStep>,
 }
@@ -136,6 +137,7 @@ pub(super) struct Counts {
     pub report_defects: usize,
     pub downtimes: usize,
     pub lots: usize,
+    pub serials: usize,
     pub lot_inputs: usize,
 }
 
@@ -1006,6 +1008,11 @@ async fn insert(
             .execute(&mut *tx)
             .await?;
         counts.lots += 1;
+        let item = &plant.items[order.item];
+        if item.serialized && op.seq + 1 == item.steps.len() {
+            let lot_no = format!("{}-{:02}", order.no, op.seq + 1);
+            counts.serials += crate::production::lots::add_serials(tx, lot_id, &lot_no, op.good()).await?;
+        }
         lot_of.insert(n, lot_id);
         let before = (op.seq > 0).then(|| lot_of.get(&(n - 1)).copied()).flatten();
         let inputs = before

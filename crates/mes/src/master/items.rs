@@ -30,6 +30,8 @@ pub struct Item {
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Tracked part by part: each good part of its last step gets a serial number.
+    pub serialized: bool,
     pub default_routing_name: Option<String>,
 }
 
@@ -43,6 +45,7 @@ pub struct ItemInput {
     pub unit: String,
     pub remarks: Option<String>,
     pub active: bool,
+    pub serialized: bool,
 }
 
 impl Master for Item {
@@ -50,7 +53,15 @@ impl Master for Item {
     const ENTITY: &'static str = "item";
     const TABLE: &'static str = "items";
     const VIEW: &'static str = "items_list";
-    const COLUMNS: &'static [&'static str] = &["part_no", "name", "spec", "unit", "remarks", "active"];
+    const COLUMNS: &'static [&'static str] = &[
+        "part_no",
+        "name",
+        "spec",
+        "unit",
+        "remarks",
+        "active",
+        "serialized",
+    ];
     const SEARCH: &'static [&'static str] = &["part_no", "name", "spec"];
     const SORTS: &'static [(&'static str, &'static str)] = &[
         ("partNo", "part_no COLLATE NOCASE"),
@@ -68,6 +79,7 @@ impl Master for Item {
             Val::Text(Some(validate::text(Field::Unit, &i.unit, 1, 10)?)),
             Val::Text(validate::optional(Field::Remarks, i.remarks, 500)?),
             Val::Bool(i.active),
+            Val::Bool(i.serialized),
         ])
     }
 }
@@ -361,6 +373,7 @@ mod tests {
             unit: "EA".into(),
             remarks: None,
             active: true,
+            serialized: false,
         }
     }
 

@@ -66,6 +66,17 @@ pub struct DefectCount {
     pub qty: i64,
 }
 
+/// The serial numbers of a lot: `count` of them from `first` to `last`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct SerialRange {
+    pub first: String,
+    pub last: String,
+    #[cfg_attr(feature = "specta", specta(type = i32))]
+    pub count: i64,
+}
+
 /// Everything known about how a lot was made and where it went.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -81,6 +92,8 @@ pub struct LotTrace {
     pub inspected_ng: i64,
     /// The newest NG inspections with their images.
     pub ng_inspections: Vec<InspectionRow>,
+    /// The lot's serial numbers, first and last, when its item is tracked part by part.
+    pub serials: Option<SerialRange>,
     /// What went in, nearest first.
     pub backward: Vec<LotLink>,
     /// Where it went, nearest first.
@@ -93,21 +106,21 @@ const LOT_SELECT: &str =
 
 impl Store {
     /// Lots whose number, or a material lot that went into them, contains
-    /// `search`; newest first.
+    /// `search`, or that hold the serial number `search`; newest first.
     pub async fn list_lots(&self, search: Option<String>, offset: u32, limit: u32) -> Result<Page<Lot>> {
         let limit = validate::in_range(crate::Field::Limit, limit, 1, crate::master::MAX_PAGE)?;
-        let like = format!(
-            "%{}%",
-            validate::optional_text(search)
-                .unwrap_or_default()
-                .replace(['%', '_'], "")
-        );
-        let filter = " WHERE l.lot_no LIKE ?1 OR EXISTS
-            (SELECT 1 FROM lot_inputs i WHERE i.lot_id = l.id AND i.material_lot LIKE ?1)";
+        let exact = validate::optional_text(search).unwrap_or_default();
+        let like = format!("%{}%", exact.replace(['%', '_'], ""));
+        let filter = " WHERE l.lot_no LIKE ?1
+            OR EXISTS (SELECT 1 FROM lot_inputs i WHERE i.lot_id = l.id AND i.material_lot LIKE ?1)
+            OR l.id = (SELECT s.lot_id FROM serials s WHERE s.serial_no = ?4)";
         let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "SELECT COUNT(*) FROM lots l{filter}"
         )))
         .bind(&like)
+        .bind(0)
+        .bind(0)
+        .bind(&exact)
         .fetch_one(&self.pool)
         .await?;
         let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -116,6 +129,7 @@ impl Store {
         .bind(&like)
         .bind(limit)
         .bind(offset)
+        .bind(&exact)
         .fetch_all(&self.pool)
         .await?;
         Ok(Page { rows, total })
@@ -181,6 +195,13 @@ impl Store {
         .bind(TRACE_DEPTH)
         .fetch_all(&mut *conn)
         .await?;
+        let serials = sqlx::query_as(
+            "SELECT MIN(serial_no) AS first, MAX(serial_no) AS last, COUNT(*) AS count
+             FROM serials WHERE lot_id = ? HAVING COUNT(*) > 0",
+        )
+        .bind(lot_id)
+        .fetch_optional(&mut *conn)
+        .await?;
         drop(conn);
         let ng_inspections = self
             .list_inspections(InspectionFilter {
@@ -197,6 +218,7 @@ impl Store {
             inspected_ok,
             inspected_ng,
             ng_inspections,
+            serials,
             backward,
             forward,
         })
@@ -240,7 +262,41 @@ pub(crate) async fn make_lot(
             .execute(&mut *tx)
             .await?;
     }
+    let last_of_serialized: bool = sqlx::query_scalar(
+        "SELECT i.serialized AND o.seq = (SELECT MAX(seq) FROM operations WHERE work_order_id = o.work_order_id)
+         FROM operations o JOIN work_orders w ON w.id = o.work_order_id JOIN items i ON i.id = w.item_id
+         WHERE o.id = ?",
+    )
+    .bind(op.id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if last_of_serialized {
+        let good: i64 = sqlx::query_scalar("SELECT good_qty FROM operations WHERE id = ?")
+            .bind(op.id)
+            .fetch_one(&mut *tx)
+            .await?;
+        add_serials(tx, lot_id, &lot_no, good).await?;
+    }
     Ok(())
+}
+
+/// Serial numbers `{lot_no}-0001`… for the `count` parts of a lot; returns how many.
+pub(crate) async fn add_serials(
+    tx: &mut SqliteConnection,
+    lot_id: i64,
+    lot_no: &str,
+    count: i64,
+) -> Result<usize> {
+    let added = sqlx::query(
+        "WITH RECURSIVE n (i) AS (SELECT 1 WHERE ?3 >= 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?3)
+         INSERT INTO serials (serial_no, lot_id, seq) SELECT printf('%s-%04d', ?1, i), ?2, i FROM n",
+    )
+    .bind(lot_no)
+    .bind(lot_id)
+    .bind(count)
+    .execute(tx)
+    .await?;
+    Ok(added.rows_affected() as usize)
 }
 
 #[cfg(test)]
@@ -360,5 +416,66 @@ mod tests {
             store.lot_trace("NOPE").await,
             Err(Error::NotFound { .. })
         ));
+    }
+
+    #[tokio::test]
+    async fn a_serialized_item_gets_a_serial_per_good_part_of_its_last_step() {
+        use crate::master::items::{Item, ItemInput};
+        let (_dir, store, admin, item) = plant().await;
+        let input = ItemInput {
+            part_no: "BR-100".into(),
+            name: "브래킷".into(),
+            spec: None,
+            unit: "EA".into(),
+            remarks: None,
+            active: true,
+            serialized: true,
+        };
+        assert!(
+            store
+                .save::<Item>(Some(item), input, &admin, "pc")
+                .await
+                .unwrap()
+                .serialized
+        );
+        let wo = store
+            .create_work_order(order(item, 3, &["2026-11-02"; 3]), &admin, "pc")
+            .await
+            .unwrap();
+        let ops = store
+            .release_work_order(wo.work_order.id, &admin, "pc")
+            .await
+            .unwrap()
+            .operations;
+        for op in &ops {
+            store.start_operation(op.id, &admin, "pc").await.unwrap();
+            let finish = FinishInput {
+                report: crate::production::terminal::QuantityReport {
+                    good: 3,
+                    ..Default::default()
+                },
+                ..FinishInput::default()
+            };
+            store.finish_operation(op.id, finish, &admin, "pc").await.unwrap();
+        }
+        // Only the last step's lot holds serials.
+        assert_eq!(store.lot_trace("WO-261102-001-02").await.unwrap().serials, None);
+        let last = store.lot_trace("WO-261102-001-03").await.unwrap();
+        assert_eq!(
+            last.serials,
+            Some(SerialRange {
+                first: "WO-261102-001-03-0001".into(),
+                last: "WO-261102-001-03-0003".into(),
+                count: 3
+            })
+        );
+        let found = store
+            .list_lots(Some("WO-261102-001-03-0002".into()), 0, 10)
+            .await
+            .unwrap();
+        assert_eq!(
+            found.rows.iter().map(|l| l.lot_no.as_str()).collect::<Vec<_>>(),
+            ["WO-261102-001-03"]
+        );
     }
 }

@@ -219,6 +219,7 @@ pub(crate) mod tests {
                     unit: "EA".into(),
                     remarks: None,
                     active: true,
+                    serialized: false,
                 },
                 admin,
                 "pc",
