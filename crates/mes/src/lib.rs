@@ -12,6 +12,7 @@ pub mod demo;
 mod error;
 pub mod inspections;
 pub mod master;
+pub mod money;
 pub mod production;
 pub mod security;
 mod store;
