@@ -137,6 +137,13 @@ pub enum Field {
     MaterialLot,
     /// A work order's planned operations, one per routing step.
     Operations,
+    // Sales and purchasing.
+    Customer,
+    Supplier,
+    /// The lines of an order or purchase order.
+    Lines,
+    ShipDate,
+    ReceivedOn,
     /// A record this one refers to (a supplier, a process…) that does not exist.
     Reference,
 }
@@ -173,6 +180,8 @@ pub enum Rule {
     Repeated,
     /// Parts that must add up to a whole do not (defect counts and NG).
     Sum,
+    /// Still referred to (a line with work orders or purchase orders).
+    InUse,
     /// Dates out of order: an order date ≤ each plan date ≤ the due date.
     DateOrder,
 }

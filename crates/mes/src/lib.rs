@@ -14,6 +14,8 @@ pub mod inspections;
 pub mod master;
 pub mod money;
 pub mod production;
+pub mod purchasing;
+pub mod sales;
 pub mod security;
 mod store;
 pub mod users;

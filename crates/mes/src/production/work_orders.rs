@@ -146,66 +146,9 @@ impl Store {
         machine: &str,
     ) -> Result<WorkOrderDetail> {
         let mut tx = self.write().await?;
-        let (routing_id, steps) =
-            routing_of(&mut tx, input.item_id.into(), input.routing_id.map(i64::from)).await?;
-        let plan = check_input(&input, &steps)?;
-        let prefix = format!("WO-{}-", input.order_date.format("%y%m%d"));
-        let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM work_orders WHERE no LIKE ? || '%'")
-            .bind(&prefix)
-            .fetch_one(&mut *tx)
-            .await?;
-        let no = format!("{prefix}{:03}", taken + 1);
-        let now = Utc::now();
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO work_orders (no, item_id, routing_id, quantity, order_date, due_date, customer_id,
-                                      status, remarks, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?) RETURNING id",
-        )
-        .bind(&no)
-        .bind(input.item_id)
-        .bind(routing_id)
-        .bind(input.quantity)
-        .bind(input.order_date)
-        .bind(input.due_date)
-        .bind(input.customer_id)
-        .bind(validate::optional(Field::Remarks, input.remarks.clone(), 500)?)
-        .bind(stamp(now))
-        .bind(stamp(now))
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| Error::taken(e, Field::Code))?;
-        for (step, op) in steps.iter().zip(&plan) {
-            sqlx::query(
-                "INSERT INTO operations (work_order_id, seq, process_id, work_center, equipment_id, station_id,
-                                         cycle_seconds, plan_date, planned_qty)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(id)
-            .bind(step.seq)
-            .bind(step.process_id)
-            .bind(&step.work_center)
-            .bind(op.equipment_id)
-            .bind(step.station_id)
-            .bind(step.cycle_seconds)
-            .bind(op.plan_date)
-            .bind(op.planned_qty)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| Error::taken(e, Field::Operations))?;
-        }
-        let after = detail_in(&mut tx, id).await?;
-        let entry = Entry::change(
-            actor,
-            machine,
-            Action::Create,
-            "work_order",
-            id,
-            None::<&()>,
-            &after,
-        );
-        audit::write(&mut tx, now, entry).await?;
+        let created = create_in(&mut tx, input, None, actor, machine).await?;
         tx.commit().await?;
-        Ok(after)
+        Ok(created)
     }
 
     /// Changes a planned order: quantity, dates, customer, remarks and each
@@ -378,6 +321,9 @@ impl Store {
             .bind(reason)
             .execute(&mut *tx)
             .await?;
+        if action == "complete" {
+            crate::sales::work_order_completed(&mut tx, id).await?;
+        }
         let after = detail_in(&mut tx, id).await?;
         let entry = Entry::change(
             actor,
@@ -437,6 +383,68 @@ impl Store {
         let rows = q.build_query_as().fetch_all(&self.pool).await?;
         Ok(Page { rows, total })
     }
+}
+
+/// [`Store::create_work_order`] in `tx`'s transaction, for a sales-order
+/// line when `sales_line` is given.
+pub(crate) async fn create_in(
+    tx: &mut SqliteConnection,
+    input: WorkOrderInput,
+    sales_line: Option<i64>,
+    actor: &User,
+    machine: &str,
+) -> Result<WorkOrderDetail> {
+    let (routing_id, steps) = routing_of(tx, input.item_id.into(), input.routing_id.map(i64::from)).await?;
+    let plan = check_input(&input, &steps)?;
+    let prefix = format!("WO-{}-", input.order_date.format("%y%m%d"));
+    let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM work_orders WHERE no LIKE ? || '%'")
+        .bind(&prefix)
+        .fetch_one(&mut *tx)
+        .await?;
+    let no = format!("{prefix}{:03}", taken + 1);
+    let now = Utc::now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO work_orders (no, item_id, routing_id, quantity, order_date, due_date, customer_id,
+                                  status, remarks, created_at, updated_at, sales_order_line_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(&no)
+    .bind(input.item_id)
+    .bind(routing_id)
+    .bind(input.quantity)
+    .bind(input.order_date)
+    .bind(input.due_date)
+    .bind(input.customer_id)
+    .bind(validate::optional(Field::Remarks, input.remarks.clone(), 500)?)
+    .bind(stamp(now))
+    .bind(stamp(now))
+    .bind(sales_line)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| Error::taken(e, Field::Code))?;
+    for (step, op) in steps.iter().zip(&plan) {
+        sqlx::query(
+            "INSERT INTO operations (work_order_id, seq, process_id, work_center, equipment_id, station_id,
+                                     cycle_seconds, plan_date, planned_qty)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(step.seq)
+        .bind(step.process_id)
+        .bind(&step.work_center)
+        .bind(op.equipment_id)
+        .bind(step.station_id)
+        .bind(step.cycle_seconds)
+        .bind(op.plan_date)
+        .bind(op.planned_qty)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| Error::taken(e, Field::Operations))?;
+    }
+    let after = detail_in(tx, id).await?;
+    let entry = Entry::change(actor, machine, Action::Create, "work_order", id, None::<&()>, &after);
+    audit::write(tx, now, entry).await?;
+    Ok(after)
 }
 
 /// The routing asked for (or the item's default) and its steps; the routing
@@ -552,8 +560,11 @@ pub(crate) async fn complete_when_done(conn: &mut SqliteConnection, work_order_i
     .bind(stamp(Utc::now()))
     .bind(work_order_id)
     .bind(OperationStatus::Finished)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    if done.rows_affected() == 1 {
+        crate::sales::work_order_completed(conn, work_order_id).await?;
+    }
     Ok(done.rows_affected() == 1)
 }
 
