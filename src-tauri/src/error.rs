@@ -245,6 +245,11 @@ fn field_name(field: Field) -> (&'static str, &'static str) {
         Field::Scrap => ("폐기 수량", "Scrap quantity"),
         Field::MaterialLot => ("자재 로트", "Material lot"),
         Field::Operations => ("공정 계획", "Operation plan"),
+        Field::Customer => ("고객(거래처)", "Customer"),
+        Field::Supplier => ("공급처(거래처)", "Supplier"),
+        Field::Lines => ("품목 행", "Lines"),
+        Field::ShipDate => ("출고일", "Ship date"),
+        Field::ReceivedOn => ("입고일", "Receipt date"),
     }
 }
 
@@ -308,6 +313,10 @@ fn invalid_texts((ko, en): (&str, &str), rule: Rule) -> (String, String) {
         Rule::Repeated => (
             format!("같은 {ko}{} 두 번 있습니다.", josa(ko, "이", "가")),
             format!("{en} appears twice."),
+        ),
+        Rule::InUse => (
+            format!("{ko}에 연결된 작업지시나 발주가 있어 지울 수 없습니다."),
+            format!("{en} still have work orders or purchase orders and cannot be removed."),
         ),
         Rule::Sum => (
             format!("{ko}의 합이 불량 수량과 같아야 합니다."),
@@ -379,20 +388,28 @@ impl From<MesError> for AppError {
 
 /// "이 공정은 이미 '완료' 상태라서 완료할 수 없습니다."
 fn wrong_state(entity: &str, status: &str, action: &str) -> AppError {
+    let status = match (entity, status) {
+        ("purchase_order", "received") => ("입고", "received"),
+        ("sales_order", "received") => ("수주", "received"),
+        ("sales_order", "in_work") => ("작업지시", "in work"),
+        ("sales_order", "quotation") => ("견적", "a quotation"),
+        ("sales_order", "shipped") => ("출고", "shipped"),
+        ("purchase_order", "ordered") => ("발주", "ordered"),
+        (_, "waiting") => ("대기", "waiting"),
+        (_, "running") => ("진행 중", "running"),
+        (_, "paused") => ("중지", "paused"),
+        (_, "finished") => ("완료", "finished"),
+        (_, "planned") => ("계획", "planned"),
+        (_, "in_work") => ("작업중", "in work"),
+        (_, "completed") => ("작업완료", "completed"),
+        (_, "cancelled") => ("취소", "cancelled"),
+        (_, other) => (other, other),
+    };
     let entity = match entity {
         "operation" => ("공정", "operation"),
         "work_order" => ("작업지시", "work order"),
-        other => (other, other),
-    };
-    let status = match status {
-        "waiting" => ("대기", "waiting"),
-        "running" => ("진행 중", "running"),
-        "paused" => ("중지", "paused"),
-        "finished" => ("완료", "finished"),
-        "planned" => ("계획", "planned"),
-        "in_work" => ("작업중", "in work"),
-        "completed" => ("작업완료", "completed"),
-        "cancelled" => ("취소", "cancelled"),
+        "sales_order" => ("수주", "sales order"),
+        "purchase_order" => ("발주", "purchase order"),
         other => (other, other),
     };
     let action = match action {
@@ -405,6 +422,11 @@ fn wrong_state(entity: &str, status: &str, action: &str) -> AppError {
         "update" => ("수정", "changed"),
         "cancel" => ("취소", "cancelled"),
         "complete" => ("완료 처리", "completed"),
+        "confirm" => ("수주 확정", "confirmed"),
+        "issue" => ("작업지시", "issued work orders"),
+        "outsource" => ("외주 발주", "outsourced"),
+        "ship" => ("출고", "shipped"),
+        "receive" => ("입고", "received"),
         other => (other, other),
     };
     AppError::with_message(

@@ -111,3 +111,8 @@ pub struct TeachFinished {
 pub struct ProductionChanged {
     pub work_order_id: i32,
 }
+
+/// A sales or purchase order changed: their screens reload.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+#[serde(rename_all = "camelCase")]
+pub struct SalesChanged {}

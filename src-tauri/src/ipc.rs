@@ -116,6 +116,19 @@ pub fn builder() -> Builder<Wry> {
             commands::production::lot_trace,
             commands::production::oee,
             commands::production::plan_vs_actual,
+            commands::sales::list_sales_orders,
+            commands::sales::get_sales_order,
+            commands::sales::save_sales_order,
+            commands::sales::confirm_sales_order,
+            commands::sales::issue_work_orders,
+            commands::sales::ship_sales_orders,
+            commands::sales::export_sales_orders,
+            commands::sales::list_purchase_orders,
+            commands::sales::get_purchase_order,
+            commands::sales::create_purchase_order,
+            commands::sales::create_outsourcing_order,
+            commands::sales::receive_purchase_order,
+            commands::sales::export_purchase_orders,
         ])
         .events(collect_events![
             events::SessionChanged,
@@ -126,7 +139,8 @@ pub fn builder() -> Builder<Wry> {
             events::StationHealthChanged,
             events::TeachProgress,
             events::TeachFinished,
-            events::ProductionChanged
+            events::ProductionChanged,
+            events::SalesChanged
         ])
 }
 

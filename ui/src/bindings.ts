@@ -199,11 +199,33 @@ export const commands = {
 	oee: (first: string, last: string, group: OeeGroup) => __TAURI_INVOKE<OeeTable>("oee", { first, last, group }),
 	/**  Plan against actual per worker and local day. */
 	planVsActual: (first: string, last: string) => __TAURI_INVOKE<PlanVsActual[]>("plan_vs_actual", { first, last }),
+	listSalesOrders: (query: SalesOrderQuery) => __TAURI_INVOKE<SalesOrderPage>("list_sales_orders", { query }),
+	getSalesOrder: (id: number) => __TAURI_INVOKE<SalesOrderDetail>("get_sales_order", { id }),
+	/**  Adds (`id` null) or changes a sales order with all its lines. */
+	saveSalesOrder: (id: number | null, input: SalesOrderInput) => __TAURI_INVOKE<SalesOrderDetail>("save_sales_order", { id, input }),
+	/**  A quotation becomes a received order (S01 → S02). */
+	confirmSalesOrder: (id: number) => __TAURI_INVOKE<SalesOrderDetail>("confirm_sales_order", { id }),
+	/**  Plans work orders for the chosen in-house lines. */
+	issueWorkOrders: (orderId: number, lineIds: number[]) => __TAURI_INVOKE<WorkOrderDetail[]>("issue_work_orders", { orderId, lineIds }),
+	/**  Marks completed orders shipped on a date (S04 → S05), all or none. */
+	shipSalesOrders: (ids: number[], shipDate: string) => __TAURI_INVOKE<SalesOrderDetail[]>("ship_sales_orders", { ids, shipDate }),
+	/**  Every order the query matches as an Excel file; returns its path. */
+	exportSalesOrders: (query: SalesOrderQuery) => __TAURI_INVOKE<string>("export_sales_orders", { query }),
+	listPurchaseOrders: (query: PurchaseOrderQuery) => __TAURI_INVOKE<PurchaseOrderPage>("list_purchase_orders", { query }),
+	getPurchaseOrder: (id: number) => __TAURI_INVOKE<PurchaseOrderDetail>("get_purchase_order", { id }),
+	/**  A purchase order with its lines, not made from a sales order. */
+	createPurchaseOrder: (input: PurchaseOrderInput) => __TAURI_INVOKE<PurchaseOrderDetail>("create_purchase_order", { input }),
+	/**  An outsourcing purchase order from lines of a sales order. */
+	createOutsourcingOrder: (input: OutsourcingInput) => __TAURI_INVOKE<PurchaseOrderDetail>("create_outsourcing_order", { input }),
+	/**  Goods receipt (입고) on a date. */
+	receivePurchaseOrder: (id: number, receivedOn: string) => __TAURI_INVOKE<PurchaseOrderDetail>("receive_purchase_order", { id, receivedOn }),
+	exportPurchaseOrders: (query: PurchaseOrderQuery) => __TAURI_INVOKE<string>("export_purchase_orders", { query }),
 };
 
 /** Events */
 export const events = {
 	productionChanged: makeEvent<ProductionChanged, ProductionChanged>("production-changed"),
+	salesChanged: makeEvent<SalesChanged, SalesChanged>("sales-changed"),
 	sessionChanged: makeEvent<SessionChanged, SessionChanged>("session-changed"),
 	settingsChanged: makeEvent<SettingsChanged, SettingsChanged>("settings-changed"),
 	stationAlarm: makeEvent<StationAlarm, StationAlarm>("station-alarm"),
@@ -841,6 +863,22 @@ export type OperationPlanInput = {
 /**  An operation's place on the floor. */
 export type OperationStatus = "waiting" | "running" | "paused" | "finished";
 
+/**  One sales-order line to outsource, at the supplier's price. */
+export type OutsourcedLine = {
+	salesOrderLineId: number,
+	unitPrice: number,
+};
+
+/**  An outsourcing purchase order made from lines of one sales order. */
+export type OutsourcingInput = {
+	salesOrderId: number,
+	supplierId: number,
+	orderDate: string,
+	dueDate: string,
+	remarks: string | null,
+	lines: OutsourcedLine[],
+};
+
 /**  The kinds of record that keep files. */
 export type Owner = "item";
 
@@ -946,6 +984,88 @@ export type ProductionChanged = {
 	workOrderId: number,
 };
 
+export type PurchaseOrder = {
+	id: number,
+	no: string,
+	supplierId: number,
+	salesOrderId: number | null,
+	orderDate: string,
+	dueDate: string,
+	status: PurchaseStatus,
+	receivedOn: string | null,
+	remarks: string | null,
+	createdAt: string,
+	updatedAt: string,
+	supplierName: string,
+	salesOrderNo: string | null,
+	/**  공급가액: Σ line amounts. */
+	supply: number,
+	/**  부가세: 10 % of the supply amount, rounded down to the won. */
+	vat: number,
+	total: number,
+};
+
+export type PurchaseOrderDetail = {
+	order: PurchaseOrder,
+	lines: PurchaseOrderLine[],
+};
+
+/**
+ *  A purchase order as its form sends it (materials, or any purchase not
+ *  made from sales-order lines).
+ */
+export type PurchaseOrderInput = {
+	supplierId: number,
+	orderDate: string,
+	dueDate: string,
+	remarks: string | null,
+	lines: SalesLineInput[],
+};
+
+export type PurchaseOrderLine = {
+	id: number,
+	poId: number,
+	seq: number,
+	salesOrderLineId: number | null,
+	itemId: number | null,
+	partNo: string | null,
+	name: string,
+	spec: string | null,
+	unitPrice: number,
+	qty: number,
+	amount: number,
+	note: string | null,
+};
+
+export type PurchaseOrderPage = {
+	rows: PurchaseOrder[],
+	total: number,
+	totals: PurchaseTotals,
+};
+
+export type PurchaseOrderQuery = {
+	/**  Part of the number, supplier or sales-order number. */
+	search: string | null,
+	status: PurchaseStatus | null,
+	supplierId: number | null,
+	from: string | null,
+	to: string | null,
+	offset: number,
+	limit: number,
+};
+
+export type PurchaseStatus = 
+/**  O01 발주 */
+"ordered" | 
+/**  O02 입고 */
+"received";
+
+export type PurchaseTotals = {
+	supply: number,
+	vat: number,
+	total: number,
+};
+
 /**  Parts made since the last report: every NG part has a defect code. */
 export type QuantityReport = {
 	good: number,
@@ -1034,6 +1154,133 @@ export type RoutingStepInput = {
 	equipmentId: number | null,
 	cycleSeconds: number | null,
 	stationId: number | null,
+};
+
+/**  A sales or purchase order changed: their screens reload. */
+export type SalesChanged = Record<string, never>;
+
+/**
+ *  A line as the form or an import sends it. With an item, its part
+ *  number, name and spec come from the item master.
+ */
+export type SalesLineInput = {
+	/**  A stored line being kept (none: a new one). */
+	id: number | null,
+	itemId: number | null,
+	partNo: string | null,
+	name: string,
+	spec: string | null,
+	unitPrice: number,
+	qty: number,
+	outsourced: boolean,
+	note: string | null,
+};
+
+/**  A sales order as listed, with the money the store computes. */
+export type SalesOrder = {
+	id: number,
+	no: string,
+	name: string,
+	customerId: number,
+	orderDate: string,
+	dueDate: string,
+	/**  수출 (else 국내). */
+	export: boolean,
+	/**  일반관리비, won. */
+	gaCost: number,
+	/**  결정가, won. */
+	finalPrice: number | null,
+	status: SalesStatus,
+	workDoneAt: string | null,
+	shipDate: string | null,
+	remarks: string | null,
+	createdAt: string,
+	updatedAt: string,
+	customerName: string,
+	/**  견적가: Σ line amounts. */
+	estimate: number,
+	/**  외주비: Σ the supply amounts of its purchase orders. */
+	outsourcingCost: number,
+	lineCount: number,
+	workStartedAt: string | null,
+	workFinishedAt: string | null,
+};
+
+export type SalesOrderDetail = {
+	order: SalesOrder,
+	lines: SalesOrderLine[],
+};
+
+export type SalesOrderInput = {
+	name: string,
+	customerId: number,
+	orderDate: string,
+	dueDate: string,
+	export: boolean,
+	gaCost: number,
+	finalPrice: number | null,
+	/**  A new order starts as a quotation (S01) rather than received (S02). */
+	quotation: boolean,
+	remarks: string | null,
+	/**  In order: the first is line 1. */
+	lines: SalesLineInput[],
+};
+
+export type SalesOrderLine = {
+	id: number,
+	orderId: number,
+	seq: number,
+	itemId: number | null,
+	partNo: string | null,
+	name: string,
+	spec: string | null,
+	unitPrice: number,
+	qty: number,
+	/**  unit price × quantity. */
+	amount: number,
+	outsourced: boolean,
+	note: string | null,
+	workOrderNos: string | null,
+	purchaseOrderNos: string | null,
+};
+
+export type SalesOrderPage = {
+	rows: SalesOrder[],
+	total: number,
+	totals: SalesTotals,
+};
+
+/**  Which orders to list, newest order date first. */
+export type SalesOrderQuery = {
+	/**  Part of the number, name or customer. */
+	search: string | null,
+	status: SalesStatus | null,
+	customerId: number | null,
+	/**  Order date on or after / on or before. */
+	from: string | null,
+	to: string | null,
+	offset: number,
+	limit: number,
+};
+
+export type SalesStatus = 
+/**  S01 견적 */
+"quotation" | 
+/**  S02 수주 */
+"received" | 
+/**  S03 작업지시 */
+"in_work" | 
+/**  S04 작업완료 */
+"completed" | 
+/**  S05 출고 */
+"shipped";
+
+/**  Money totals of every order a query matches (not only the page). */
+export type SalesTotals = {
+	estimate: number,
+	finalPrice: number,
+	outsourcingCost: number,
+	gaCost: number,
 };
 
 export type SecuritySettings = {

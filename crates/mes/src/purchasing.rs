@@ -11,7 +11,7 @@ use crate::{
     audit::{self, Action, Entry},
     auth::User,
     inspections::stamp,
-    master::MAX_PAGE,
+    master::{MAX_PAGE, MAX_ROWS},
     production::wrong_state,
     sales::{self, MAX_PRICE, SalesLineInput, SalesStatus, check_lines, next_no},
     validate,
@@ -58,9 +58,12 @@ pub struct PurchaseOrder {
     pub supplier_name: String,
     pub sales_order_no: Option<String>,
     /// 공급가액: Σ line amounts.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub supply: i64,
     /// 부가세: 10 % of the supply amount, rounded down to the won.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub vat: i64,
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub total: i64,
 }
 
@@ -81,9 +84,11 @@ pub struct PurchaseOrderLine {
     pub part_no: Option<String>,
     pub name: String,
     pub spec: Option<String>,
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub unit_price: i64,
     #[cfg_attr(feature = "specta", specta(type = i32))]
     pub qty: i64,
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub amount: i64,
     pub note: Option<String>,
 }
@@ -115,6 +120,7 @@ pub struct PurchaseOrderInput {
 #[serde(rename_all = "camelCase")]
 pub struct OutsourcedLine {
     pub sales_order_line_id: i32,
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub unit_price: i64,
 }
 
@@ -149,8 +155,11 @@ pub struct PurchaseOrderQuery {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct PurchaseTotals {
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub supply: i64,
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub vat: i64,
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub total: i64,
 }
 
@@ -202,7 +211,15 @@ impl Store {
         let mut tx = self.write().await?;
         check_supplier(&mut tx, input.supplier_id).await?;
         let lines = check_lines(&mut tx, &input.lines).await?;
-        let id = insert_header(&mut tx, input.supplier_id, None, input.order_date, input.due_date, remarks).await?;
+        let id = insert_header(
+            &mut tx,
+            input.supplier_id,
+            None,
+            input.order_date,
+            input.due_date,
+            remarks,
+        )
+        .await?;
         for (i, l) in lines.iter().enumerate() {
             insert_line(
                 &mut tx,
@@ -221,7 +238,15 @@ impl Store {
         audit::write(
             &mut tx,
             Utc::now(),
-            Entry::change(actor, machine, Action::Create, "purchase_order", id, None::<&()>, &after),
+            Entry::change(
+                actor,
+                machine,
+                Action::Create,
+                "purchase_order",
+                id,
+                None::<&()>,
+                &after,
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -250,7 +275,12 @@ impl Store {
         let order_id = i64::from(input.sales_order_id);
         let before = sales::detail_in(&mut tx, order_id).await?;
         if !matches!(before.order.status, SalesStatus::Received | SalesStatus::InWork) {
-            return Err(wrong_state("sales_order", order_id, before.order.status.as_str(), "outsource"));
+            return Err(wrong_state(
+                "sales_order",
+                order_id,
+                before.order.status.as_str(),
+                "outsource",
+            ));
         }
         let id = insert_header(
             &mut tx,
@@ -302,7 +332,15 @@ impl Store {
         audit::write(
             &mut tx,
             Utc::now(),
-            Entry::change(actor, machine, Action::Create, "purchase_order", id, None::<&()>, &after),
+            Entry::change(
+                actor,
+                machine,
+                Action::Create,
+                "purchase_order",
+                id,
+                None::<&()>,
+                &after,
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -322,7 +360,12 @@ impl Store {
         let mut tx = self.write().await?;
         let before = detail_in(&mut tx, id).await?;
         if before.order.status != PurchaseStatus::Ordered {
-            return Err(wrong_state("purchase_order", id, before.order.status.as_str(), "receive"));
+            return Err(wrong_state(
+                "purchase_order",
+                id,
+                before.order.status.as_str(),
+                "receive",
+            ));
         }
         if received_on < before.order.order_date {
             return Err(Error::Invalid {
@@ -330,12 +373,14 @@ impl Store {
                 rule: Rule::DateOrder,
             });
         }
-        sqlx::query("UPDATE purchase_orders SET status = 'received', received_on = ?, updated_at = ? WHERE id = ?")
-            .bind(received_on)
-            .bind(stamp(Utc::now()))
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE purchase_orders SET status = 'received', received_on = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(received_on)
+        .bind(stamp(Utc::now()))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         if let Some(order) = before.order.sales_order_id {
             sales::complete_when_done(&mut tx, order).await?;
         }
@@ -343,7 +388,15 @@ impl Store {
         audit::write(
             &mut tx,
             Utc::now(),
-            Entry::change(actor, machine, Action::Update, "purchase_order", id, Some(&before), &after),
+            Entry::change(
+                actor,
+                machine,
+                Action::Update,
+                "purchase_order",
+                id,
+                Some(&before),
+                &after,
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -358,7 +411,21 @@ impl Store {
     /// Purchase orders matching `query`, newest first, with the money totals
     /// of every match.
     pub async fn list_purchase_orders(&self, query: &PurchaseOrderQuery) -> Result<PurchaseOrderPage> {
-        let limit = validate::in_range(Field::Limit, query.limit, 1, MAX_PAGE)?;
+        self.purchase_page(query, MAX_PAGE).await
+    }
+
+    /// Every purchase order `query` matches (up to [`MAX_ROWS`]), for an export.
+    pub async fn export_purchase_orders(&self, query: &PurchaseOrderQuery) -> Result<PurchaseOrderPage> {
+        let all = PurchaseOrderQuery {
+            offset: 0,
+            limit: MAX_ROWS,
+            ..query.clone()
+        };
+        self.purchase_page(&all, MAX_ROWS).await
+    }
+
+    async fn purchase_page(&self, query: &PurchaseOrderQuery, max: u32) -> Result<PurchaseOrderPage> {
+        let limit = validate::in_range(Field::Limit, query.limit, 1, max)?;
         let filters = |q: &mut QueryBuilder<Sqlite>| {
             q.push(" WHERE 1 = 1");
             if let Some(status) = query.status {
@@ -389,7 +456,8 @@ impl Store {
              FROM purchase_orders_list",
         );
         filters(&mut sums);
-        let (total, supply, vat, sum): (i64, i64, i64, i64) = sums.build_query_as().fetch_one(&self.pool).await?;
+        let (total, supply, vat, sum): (i64, i64, i64, i64) =
+            sums.build_query_as().fetch_one(&self.pool).await?;
         let mut q = QueryBuilder::<Sqlite>::new("SELECT * FROM purchase_orders_list");
         filters(&mut q);
         q.push(" ORDER BY order_date DESC, id DESC LIMIT ")

@@ -14,10 +14,11 @@ use crate::{
     audit::{self, Action, Entry},
     auth::User,
     inspections::stamp,
-    master::{MAX_PAGE, Page},
+    master::{MAX_PAGE, MAX_ROWS},
     production::{
-        WorkOrderDetail, wrong_state,
+        WorkOrderDetail,
         work_orders::{OperationPlanInput, WorkOrderInput, create_in},
+        wrong_state,
     },
     validate,
 };
@@ -73,8 +74,10 @@ pub struct SalesOrder {
     /// 수출 (else 국내).
     pub export: bool,
     /// 일반관리비, won.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub ga_cost: i64,
     /// 결정가, won.
+    #[cfg_attr(feature = "specta", specta(type = Option<specta_typescript::Number>))]
     pub final_price: Option<i64>,
     pub status: SalesStatus,
     pub work_done_at: Option<DateTime<Utc>>,
@@ -84,8 +87,10 @@ pub struct SalesOrder {
     pub updated_at: DateTime<Utc>,
     pub customer_name: String,
     /// 견적가: Σ line amounts.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub estimate: i64,
     /// 외주비: Σ the supply amounts of its purchase orders.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub outsourcing_cost: i64,
     #[cfg_attr(feature = "specta", specta(type = i32))]
     pub line_count: i64,
@@ -108,10 +113,12 @@ pub struct SalesOrderLine {
     pub part_no: Option<String>,
     pub name: String,
     pub spec: Option<String>,
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub unit_price: i64,
     #[cfg_attr(feature = "specta", specta(type = i32))]
     pub qty: i64,
     /// unit price × quantity.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub amount: i64,
     pub outsourced: bool,
     pub note: Option<String>,
@@ -139,7 +146,9 @@ pub struct SalesLineInput {
     pub part_no: Option<String>,
     pub name: String,
     pub spec: Option<String>,
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub unit_price: i64,
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub qty: i64,
     pub outsourced: bool,
     pub note: Option<String>,
@@ -154,7 +163,9 @@ pub struct SalesOrderInput {
     pub order_date: NaiveDate,
     pub due_date: NaiveDate,
     pub export: bool,
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub ga_cost: i64,
+    #[cfg_attr(feature = "specta", specta(type = Option<specta_typescript::Number>))]
     pub final_price: Option<i64>,
     /// A new order starts as a quotation (S01) rather than received (S02).
     pub quotation: bool,
@@ -184,9 +195,13 @@ pub struct SalesOrderQuery {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct SalesTotals {
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub estimate: i64,
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub final_price: i64,
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub outsourcing_cost: i64,
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub ga_cost: i64,
 }
 
@@ -214,7 +229,10 @@ pub(crate) struct CheckedLine {
 }
 
 /// Checks every line; with an item, its part number, name and spec are the item's.
-pub(crate) async fn check_lines(conn: &mut SqliteConnection, lines: &[SalesLineInput]) -> Result<Vec<CheckedLine>> {
+pub(crate) async fn check_lines(
+    conn: &mut SqliteConnection,
+    lines: &[SalesLineInput],
+) -> Result<Vec<CheckedLine>> {
     if lines.is_empty() {
         return Err(Error::Invalid {
             field: Field::Lines,
@@ -259,7 +277,12 @@ pub(crate) async fn check_lines(conn: &mut SqliteConnection, lines: &[SalesLineI
 }
 
 /// `PREFIX-YYMMDD-NNN`, the next number of the day in `table`.
-pub(crate) async fn next_no(conn: &mut SqliteConnection, table: &str, prefix: &str, day: NaiveDate) -> Result<String> {
+pub(crate) async fn next_no(
+    conn: &mut SqliteConnection,
+    table: &str,
+    prefix: &str,
+    day: NaiveDate,
+) -> Result<String> {
     let prefix = format!("{prefix}-{}-", day.format("%y%m%d"));
     let taken: i64 = match table {
         "sales_orders" => sqlx::query_scalar("SELECT COUNT(*) FROM sales_orders WHERE no LIKE ? || '%'"),
@@ -296,10 +319,11 @@ impl Store {
         }
         let remarks = validate::optional(Field::Remarks, input.remarks.clone(), 500)?;
         let mut tx = self.write().await?;
-        let customer: Option<String> = sqlx::query_scalar("SELECT kind FROM partners WHERE id = ? AND active")
-            .bind(input.customer_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let customer: Option<String> =
+            sqlx::query_scalar("SELECT kind FROM partners WHERE id = ? AND active")
+                .bind(input.customer_id)
+                .fetch_optional(&mut *tx)
+                .await?;
         if !matches!(customer.as_deref(), Some("customer" | "both")) {
             return Err(Error::Invalid {
                 field: Field::Customer,
@@ -366,19 +390,41 @@ impl Store {
         };
         save_lines(&mut tx, order_id, &lines).await?;
         let after = detail_in(&mut tx, order_id).await?;
-        let action = if before.is_some() { Action::Update } else { Action::Create };
-        let entry = Entry::change(actor, machine, action, "sales_order", order_id, before.as_ref(), &after);
+        let action = if before.is_some() {
+            Action::Update
+        } else {
+            Action::Create
+        };
+        let entry = Entry::change(
+            actor,
+            machine,
+            action,
+            "sales_order",
+            order_id,
+            before.as_ref(),
+            &after,
+        );
         audit::write(&mut tx, now, entry).await?;
         tx.commit().await?;
         Ok(after)
     }
 
     /// A quotation becomes a received order (S01 → S02).
-    pub async fn confirm_sales_order(&self, id: i64, actor: &User, machine: &str) -> Result<SalesOrderDetail> {
+    pub async fn confirm_sales_order(
+        &self,
+        id: i64,
+        actor: &User,
+        machine: &str,
+    ) -> Result<SalesOrderDetail> {
         let mut tx = self.write().await?;
         let before = detail_in(&mut tx, id).await?;
         if before.order.status != SalesStatus::Quotation {
-            return Err(wrong_state("sales_order", id, before.order.status.as_str(), "confirm"));
+            return Err(wrong_state(
+                "sales_order",
+                id,
+                before.order.status.as_str(),
+                "confirm",
+            ));
         }
         set_status(&mut tx, id, SalesStatus::Received).await?;
         let after = finish_change(&mut tx, id, &before, actor, machine).await?;
@@ -417,13 +463,20 @@ impl Store {
                     });
                 }
             };
-            let plan = self.propose_plan(item, None, order.order_date, order.due_date).await?;
+            let plan = self
+                .propose_plan(item, None, order.order_date, order.due_date)
+                .await?;
             plans.push((line.id, item, line.qty, plan));
         }
         let mut tx = self.write().await?;
         let before = detail_in(&mut tx, order_id).await?;
         if !matches!(before.order.status, SalesStatus::Received | SalesStatus::InWork) {
-            return Err(wrong_state("sales_order", order_id, before.order.status.as_str(), "issue"));
+            return Err(wrong_state(
+                "sales_order",
+                order_id,
+                before.order.status.as_str(),
+                "issue",
+            ));
         }
         let mut made = Vec::new();
         for (line_id, item, qty, plan) in plans {
@@ -468,14 +521,21 @@ impl Store {
         for &id in ids {
             let before = detail_in(&mut tx, id).await?;
             if before.order.status != SalesStatus::Completed {
-                return Err(wrong_state("sales_order", id, before.order.status.as_str(), "ship"));
+                return Err(wrong_state(
+                    "sales_order",
+                    id,
+                    before.order.status.as_str(),
+                    "ship",
+                ));
             }
-            sqlx::query("UPDATE sales_orders SET status = 'shipped', ship_date = ?, updated_at = ? WHERE id = ?")
-                .bind(ship_date)
-                .bind(stamp(Utc::now()))
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE sales_orders SET status = 'shipped', ship_date = ?, updated_at = ? WHERE id = ?",
+            )
+            .bind(ship_date)
+            .bind(stamp(Utc::now()))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
             shipped.push(finish_change(&mut tx, id, &before, actor, machine).await?);
         }
         tx.commit().await?;
@@ -490,7 +550,21 @@ impl Store {
     /// Orders matching `query`, newest order date first, with the money
     /// totals of every matching order.
     pub async fn list_sales_orders(&self, query: &SalesOrderQuery) -> Result<SalesOrderPage> {
-        let limit = validate::in_range(Field::Limit, query.limit, 1, MAX_PAGE)?;
+        self.sales_page(query, MAX_PAGE).await
+    }
+
+    /// Every order `query` matches (up to [`MAX_ROWS`]), for an export.
+    pub async fn export_sales_orders(&self, query: &SalesOrderQuery) -> Result<SalesOrderPage> {
+        let all = SalesOrderQuery {
+            offset: 0,
+            limit: MAX_ROWS,
+            ..query.clone()
+        };
+        self.sales_page(&all, MAX_ROWS).await
+    }
+
+    async fn sales_page(&self, query: &SalesOrderQuery, max: u32) -> Result<SalesOrderPage> {
+        let limit = validate::in_range(Field::Limit, query.limit, 1, max)?;
         let filters = |q: &mut QueryBuilder<Sqlite>| {
             q.push(" WHERE 1 = 1");
             if let Some(status) = query.status {
@@ -541,21 +615,6 @@ impl Store {
             },
         })
     }
-
-    /// Sales orders of `page` as the generic page type, for exports.
-    pub async fn list_all_sales_orders(&self, query: &SalesOrderQuery) -> Result<Page<SalesOrder>> {
-        let page = self
-            .list_sales_orders(&SalesOrderQuery {
-                offset: 0,
-                limit: MAX_PAGE,
-                ..query.clone()
-            })
-            .await?;
-        Ok(Page {
-            rows: page.rows,
-            total: page.total,
-        })
-    }
 }
 
 /// Writes the lines: kept ones by id (renumbered in the order given), new
@@ -566,7 +625,9 @@ async fn save_lines(tx: &mut SqliteConnection, order_id: i64, lines: &[CheckedLi
         .fetch_all(&mut *tx)
         .await?;
     let kept: BTreeSet<i64> = lines.iter().filter_map(|l| l.id).collect();
-    if kept.iter().any(|id| !stored.contains(id)) || kept.len() != lines.iter().filter(|l| l.id.is_some()).count() {
+    if kept.iter().any(|id| !stored.contains(id))
+        || kept.len() != lines.iter().filter(|l| l.id.is_some()).count()
+    {
         return Err(Error::Invalid {
             field: Field::Lines,
             rule: Rule::Unknown,
@@ -647,7 +708,15 @@ pub(crate) async fn finish_change(
     machine: &str,
 ) -> Result<SalesOrderDetail> {
     let after = detail_in(tx, id).await?;
-    let entry = Entry::change(actor, machine, Action::Update, "sales_order", id, Some(before), &after);
+    let entry = Entry::change(
+        actor,
+        machine,
+        Action::Update,
+        "sales_order",
+        id,
+        Some(before),
+        &after,
+    );
     audit::write(tx, Utc::now(), entry).await?;
     Ok(after)
 }
@@ -768,7 +837,13 @@ mod tests {
         let saved = store
             .save_sales_order(
                 None,
-                order(customer, vec![line(Some(item), "", 1_000, 3), line(None, "특주 브래킷", 2_500, 2)]),
+                order(
+                    customer,
+                    vec![
+                        line(Some(item), "", 1_000, 3),
+                        line(None, "특주 브래킷", 2_500, 2),
+                    ],
+                ),
                 &admin,
                 "pc",
             )
@@ -777,16 +852,31 @@ mod tests {
         assert_eq!(saved.order.no, "SO-261102-001");
         assert_eq!(saved.order.status, SalesStatus::Quotation);
         assert_eq!(saved.order.estimate, 8_000);
-        assert_eq!(saved.lines.iter().map(|l| l.amount).collect::<Vec<_>>(), [3_000, 5_000]);
+        assert_eq!(
+            saved.lines.iter().map(|l| l.amount).collect::<Vec<_>>(),
+            [3_000, 5_000]
+        );
         // A line of an item takes the item's part number and name.
-        assert_eq!((saved.lines[0].part_no.as_deref(), saved.lines[0].name.as_str()), (Some("BR-100"), "브래킷"));
+        assert_eq!(
+            (saved.lines[0].part_no.as_deref(), saved.lines[0].name.as_str()),
+            (Some("BR-100"), "브래킷")
+        );
 
         // Saved twice (the form sends its id back): still one order, its lines kept by id.
-        let mut again = order(customer, vec![line(None, "특주 브래킷", 2_500, 4), line(Some(item), "", 1_000, 3)]);
+        let mut again = order(
+            customer,
+            vec![
+                line(None, "특주 브래킷", 2_500, 4),
+                line(Some(item), "", 1_000, 3),
+            ],
+        );
         again.lines[0].id = Some(saved.lines[1].id as i32);
         again.lines[1].id = Some(saved.lines[0].id as i32);
         for _ in 0..2 {
-            store.save_sales_order(Some(saved.order.id), again.clone(), &admin, "pc").await.unwrap();
+            store
+                .save_sales_order(Some(saved.order.id), again.clone(), &admin, "pc")
+                .await
+                .unwrap();
         }
         let page = store
             .list_sales_orders(&SalesOrderQuery {
@@ -803,20 +893,42 @@ mod tests {
         assert_eq!(stored.lines[0].seq, 1);
 
         // A bad second line: neither a new order nor a change to this one is stored.
-        let bad = order(customer, vec![line(None, "좋은 줄", 100, 1), line(None, "나쁜 줄", 100, 0)]);
+        let bad = order(
+            customer,
+            vec![line(None, "좋은 줄", 100, 1), line(None, "나쁜 줄", 100, 0)],
+        );
         assert!(matches!(
             store.save_sales_order(None, bad.clone(), &admin, "pc").await,
-            Err(Error::Invalid { field: Field::Quantity, .. })
+            Err(Error::Invalid {
+                field: Field::Quantity,
+                ..
+            })
         ));
-        assert!(store.save_sales_order(Some(saved.order.id), bad, &admin, "pc").await.is_err());
+        assert!(
+            store
+                .save_sales_order(Some(saved.order.id), bad, &admin, "pc")
+                .await
+                .is_err()
+        );
         assert_eq!(store.sales_order(saved.order.id).await.unwrap(), stored);
-        let all = store.list_sales_orders(&SalesOrderQuery { limit: 10, ..Default::default() }).await.unwrap();
+        let all = store
+            .list_sales_orders(&SalesOrderQuery {
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
         assert_eq!(all.total, 1);
         // A supplier is not a customer.
         let supplier = partner(&store, &admin, "정밀가공", PartnerKind::Supplier).await;
         assert!(matches!(
-            store.save_sales_order(None, order(supplier, vec![line(None, "x", 1, 1)]), &admin, "pc").await,
-            Err(Error::Invalid { field: Field::Customer, .. })
+            store
+                .save_sales_order(None, order(supplier, vec![line(None, "x", 1, 1)]), &admin, "pc")
+                .await,
+            Err(Error::Invalid {
+                field: Field::Customer,
+                ..
+            })
         ));
     }
 
@@ -828,7 +940,13 @@ mod tests {
         let so = store
             .save_sales_order(
                 None,
-                order(customer, vec![line(Some(item), "", 1_000, 3), line(None, "도금 가공", 411_500, 3)]),
+                order(
+                    customer,
+                    vec![
+                        line(Some(item), "", 1_000, 3),
+                        line(None, "도금 가공", 411_500, 3),
+                    ],
+                ),
                 &admin,
                 "pc",
             )
@@ -840,21 +958,41 @@ mod tests {
         // Illegal moves are refused.
         assert!(matches!(
             store.issue_work_orders(id, &[made_here], &admin, "pc").await,
-            Err(Error::WrongState { status: "quotation", .. })
+            Err(Error::WrongState {
+                status: "quotation",
+                ..
+            })
         ));
         assert!(matches!(
-            store.ship_sales_orders(&[id], day("2026-11-21"), &admin, "pc").await,
-            Err(Error::WrongState { status: "quotation", action: "ship", .. })
+            store
+                .ship_sales_orders(&[id], day("2026-11-21"), &admin, "pc")
+                .await,
+            Err(Error::WrongState {
+                status: "quotation",
+                action: "ship",
+                ..
+            })
         ));
         store.confirm_sales_order(id, &admin, "pc").await.unwrap();
         assert!(matches!(
             store.confirm_sales_order(id, &admin, "pc").await,
-            Err(Error::WrongState { status: "received", .. })
+            Err(Error::WrongState {
+                status: "received",
+                ..
+            })
         ));
         // A line without an item cannot get a work order.
-        assert!(store.issue_work_orders(id, &[outsourced], &admin, "pc").await.is_err());
+        assert!(
+            store
+                .issue_work_orders(id, &[outsourced], &admin, "pc")
+                .await
+                .is_err()
+        );
 
-        let wos = store.issue_work_orders(id, &[made_here], &admin, "pc").await.unwrap();
+        let wos = store
+            .issue_work_orders(id, &[made_here], &admin, "pc")
+            .await
+            .unwrap();
         assert_eq!(wos.len(), 1);
         assert_eq!(wos[0].work_order.quantity, 3);
         assert_eq!(wos[0].work_order.customer_id, Some(customer));
@@ -876,44 +1014,88 @@ mod tests {
             )
             .await
             .unwrap();
-        assert_eq!((po.order.supply, po.order.vat, po.order.total), (1_234_500, 123_450, 1_357_950));
+        assert_eq!(
+            (po.order.supply, po.order.vat, po.order.total),
+            (1_234_500, 123_450, 1_357_950)
+        );
         let so = store.sales_order(id).await.unwrap();
         assert_eq!(so.order.status, SalesStatus::InWork);
         assert_eq!(so.order.outsourcing_cost, 1_234_500);
         assert!(so.lines[1].outsourced);
         // Once in work, the order's lines no longer change.
         assert!(matches!(
-            store.save_sales_order(Some(id), order(customer, vec![line(None, "x", 1, 1)]), &admin, "pc").await,
-            Err(Error::WrongState { status: "in_work", action: "update", .. })
+            store
+                .save_sales_order(
+                    Some(id),
+                    order(customer, vec![line(None, "x", 1, 1)]),
+                    &admin,
+                    "pc"
+                )
+                .await,
+            Err(Error::WrongState {
+                status: "in_work",
+                action: "update",
+                ..
+            })
         ));
 
         // The floor finishes the work order: the outsourced line is still out.
-        let wo = store.release_work_order(wos[0].work_order.id, &admin, "pc").await.unwrap();
+        let wo = store
+            .release_work_order(wos[0].work_order.id, &admin, "pc")
+            .await
+            .unwrap();
         for op in &wo.operations {
             store.start_operation(op.id, &admin, "pc").await.unwrap();
-            store.finish_operation(op.id, FinishInput::default(), &admin, "pc").await.unwrap();
+            store
+                .finish_operation(op.id, FinishInput::default(), &admin, "pc")
+                .await
+                .unwrap();
         }
         assert_eq!(
-            store.work_order(wo.work_order.id).await.unwrap().work_order.status,
+            store
+                .work_order(wo.work_order.id)
+                .await
+                .unwrap()
+                .work_order
+                .status,
             WorkOrderStatus::Completed
         );
-        assert_eq!(store.sales_order(id).await.unwrap().order.status, SalesStatus::InWork);
+        assert_eq!(
+            store.sales_order(id).await.unwrap().order.status,
+            SalesStatus::InWork
+        );
 
         // Goods receipt completes the outsourced line, and with it the order.
         assert!(matches!(
-            store.receive_purchase_order(po.order.id, day("2026-11-01"), &admin, "pc").await,
-            Err(Error::Invalid { field: Field::ReceivedOn, .. })
+            store
+                .receive_purchase_order(po.order.id, day("2026-11-01"), &admin, "pc")
+                .await,
+            Err(Error::Invalid {
+                field: Field::ReceivedOn,
+                ..
+            })
         ));
-        store.receive_purchase_order(po.order.id, day("2026-11-14"), &admin, "pc").await.unwrap();
+        store
+            .receive_purchase_order(po.order.id, day("2026-11-14"), &admin, "pc")
+            .await
+            .unwrap();
         assert!(matches!(
-            store.receive_purchase_order(po.order.id, day("2026-11-14"), &admin, "pc").await,
-            Err(Error::WrongState { status: "received", .. })
+            store
+                .receive_purchase_order(po.order.id, day("2026-11-14"), &admin, "pc")
+                .await,
+            Err(Error::WrongState {
+                status: "received",
+                ..
+            })
         ));
         let done = store.sales_order(id).await.unwrap();
         assert_eq!(done.order.status, SalesStatus::Completed);
         assert!(done.order.work_started_at.is_some() && done.order.work_finished_at.is_some());
 
-        let shipped = store.ship_sales_orders(&[id], day("2026-11-21"), &admin, "pc").await.unwrap();
+        let shipped = store
+            .ship_sales_orders(&[id], day("2026-11-21"), &admin, "pc")
+            .await
+            .unwrap();
         assert_eq!(shipped[0].order.status, SalesStatus::Shipped);
         assert_eq!(shipped[0].order.ship_date, Some(day("2026-11-21")));
         let received = store

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod inspections;
 pub mod master;
 pub mod production;
+pub mod sales;
 pub mod settings;
 pub mod stations;
 pub mod teach;

@@ -145,6 +145,19 @@ const ARGS = {
   lot_trace: { lotNo: "no such lot" },
   oee: { first: "2026-01-01", last: "2026-01-01", group: "day" },
   plan_vs_actual: { first: "2026-01-01", last: "2026-01-01" },
+  list_sales_orders: { query: { search: "no such order", status: null, customerId: null, from: null, to: null, offset: 0, limit: 1 } },
+  get_sales_order: { id: NONE },
+  save_sales_order: { id: null, input: { name: "", customerId: NONE, orderDate: "2026-01-01", dueDate: "2026-01-02", export: false, gaCost: 0, finalPrice: null, quotation: true, remarks: null, lines: [] } },
+  confirm_sales_order: { id: NONE },
+  issue_work_orders: { orderId: NONE, lineIds: [] },
+  ship_sales_orders: { ids: [NONE], shipDate: "2026-01-01" },
+  export_sales_orders: { query: { search: "no such order", status: null, customerId: null, from: null, to: null, offset: 0, limit: 1 } },
+  list_purchase_orders: { query: { search: "no such order", status: null, supplierId: null, from: null, to: null, offset: 0, limit: 1 } },
+  get_purchase_order: { id: NONE },
+  create_purchase_order: { input: { supplierId: NONE, orderDate: "2026-01-02", dueDate: "2026-01-01", remarks: null, lines: [] } },
+  create_outsourcing_order: { input: { salesOrderId: NONE, supplierId: NONE, orderDate: "2026-01-02", dueDate: "2026-01-01", remarks: null, lines: [] } },
+  receive_purchase_order: { id: NONE, receivedOn: "2026-01-01" },
+  export_purchase_orders: { query: { search: "no such order", status: null, supplierId: null, from: null, to: null, offset: 0, limit: 1 } },
 };
 /** Called by the walk in their own way: signing in and out is how it moves between roles. */
 const WALKED_BY_HAND = new Set(["login", "login_badge", "logout"]);

@@ -442,7 +442,15 @@ pub(crate) async fn create_in(
         .map_err(|e| Error::taken(e, Field::Operations))?;
     }
     let after = detail_in(tx, id).await?;
-    let entry = Entry::change(actor, machine, Action::Create, "work_order", id, None::<&()>, &after);
+    let entry = Entry::change(
+        actor,
+        machine,
+        Action::Create,
+        "work_order",
+        id,
+        None::<&()>,
+        &after,
+    );
     audit::write(tx, now, entry).await?;
     Ok(after)
 }
