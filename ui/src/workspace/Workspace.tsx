@@ -45,6 +45,9 @@ import LotsScreen from "../production/LotsScreen";
 import { OeeScreen, PlanVsActualScreen } from "../production/ReportsScreens";
 import TerminalScreen from "../production/TerminalScreen";
 import WorkOrdersScreen from "../production/WorkOrdersScreen";
+import PurchaseOrdersScreen from "../sales/PurchaseOrdersScreen";
+import SalesOrdersScreen from "../sales/SalesOrdersScreen";
+import ShipmentsScreen from "../sales/ShipmentsScreen";
 import DraggableTabs from "./DraggableTabs";
 import { tabsReducer } from "./tabs";
 
@@ -89,6 +92,16 @@ function Screen({ screen, session, info }: { screen: ScreenKey; session: Session
       return <DowntimeReasonsScreen session={session} />;
     case "leadTimes":
       return <LeadTimesScreen session={session} />;
+    case "salesOrder":
+    case "salesOrderList":
+      return <SalesOrdersScreen session={session} />;
+    case "shipments":
+      return <ShipmentsScreen session={session} />;
+    case "purchaseOrder":
+    case "purchaseOrderList":
+      return <PurchaseOrdersScreen session={session} mode="orders" />;
+    case "goodsReceipt":
+      return <PurchaseOrdersScreen session={session} mode="receipt" />;
     case "workOrders":
       return <WorkOrdersScreen session={session} mode="plan" />;
     case "productionResults":
