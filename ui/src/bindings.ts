@@ -1545,7 +1545,10 @@ export type WorkOrderInput = {
 
 /**  Which work orders to list, newest order date first. */
 export type WorkOrderQuery = {
-	/**  Part of the order number, part number, item or customer name. */
+	/**
+	 *  Part of the order number, part number, item or customer name, or of
+	 *  the remarks (which name the sales order a work order was issued for).
+	 */
 	search: string | null,
 	status: WorkOrderStatus | null,
 	/**  Order date on or after. */

@@ -78,7 +78,8 @@ pub struct WorkOrderInput {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct WorkOrderQuery {
-    /// Part of the order number, part number, item or customer name.
+    /// Part of the order number, part number, item or customer name, or of
+    /// the remarks (which name the sales order a work order was issued for).
     pub search: Option<String>,
     pub status: Option<WorkOrderStatus>,
     /// Order date on or after.
@@ -367,6 +368,8 @@ impl Store {
                     .push(" OR item_name LIKE ")
                     .push_bind(like.clone())
                     .push(" OR customer_name LIKE ")
+                    .push_bind(like.clone())
+                    .push(" OR remarks LIKE ")
                     .push_bind(like)
                     .push(")");
             }

@@ -1,0 +1,151 @@
+// Order to shipment on the demo plant: the office enters a sales order for a
+// customer with an item line and a one-off line, issues a work order for the
+// first and an outsourcing purchase order for the second, receives the
+// goods, completes the work, and ships the order; the lists show the money
+// the store computed at every step.
+import assert from "node:assert/strict";
+import path from "node:path";
+import { after, test } from "node:test";
+import { By, Key } from "selenium-webdriver";
+import { launch, outputDir, retryStale, stopTauriDriver } from "../harness.mjs";
+
+const out = outputDir("08-sales");
+const dataDir = path.join(out, "data");
+const admin = { username: "admin", name: "김관리", password: "Line-sight-2026" };
+const TIMEOUT = 20_000;
+
+after(stopTauriDriver);
+
+test("a sales order goes from entry through outsourcing and work to shipment", async () => {
+  const app = await launch(dataDir, out);
+  const { driver } = app;
+  const waitFor = (id, within) =>
+    driver.wait(
+      retryStale(async () => {
+        for (const scope of await driver.findElements(app.byTestId(within))) if ((await scope.findElements(app.byTestId(id))).length > 0) return true;
+        return false;
+      }),
+      TIMEOUT,
+      `no [data-testid=${id}] in ${within}`,
+    );
+  /** Clicks `id` once it takes clicks (a menu still sliding open refuses them). */
+  const clickWhenReady = (id) =>
+    driver.wait(
+      retryStale(async () => {
+        const [el] = await driver.findElements(app.byTestId(id));
+        return el !== undefined && (await el.click().then(() => true, () => false));
+      }),
+      TIMEOUT,
+      `[data-testid=${id}] never took a click`,
+    );
+  /** Picks the partner named `name` in the picker opened by `field`. */
+  const pickPartner = async (field, name) => {
+    await app.click(`${field}-pick`);
+    await app.type("partner-picker-search", name + Key.ENTER);
+    await driver.wait(
+      retryStale(async () => {
+        const rows = await (await app.find("partner-picker-table")).findElements(By.css("tbody tr.ant-table-row"));
+        if (rows.length !== 1 || !(await rows[0].getText()).includes(name)) return false;
+        await (await rows[0].findElement(By.css("td"))).click();
+        return true;
+      }),
+      TIMEOUT,
+      `partner ${name} not found`,
+    );
+    await app.waitForText(`${field}-name`, name);
+  };
+  try {
+    await app.setUpAdmin(admin, { demoPlant: true });
+    await app.click("menu-group-sales");
+    await clickWhenReady("menu-salesOrder");
+    await app.click("so-add");
+    await app.type("so-name", "컨베이어 브래킷 1차 납품");
+    await pickPartner("so-customer", "대성모터스");
+    await app.choose("so-lines-item-0", "BRK-1001 브래킷 A");
+    await app.type("so-lines-price-0", "12000");
+    await app.type("so-lines-qty-0", "5");
+    await app.click("so-lines-add");
+    await app.type("so-lines-name-1", "아연 도금 가공");
+    await app.type("so-lines-price-1", "411500");
+    await app.type("so-lines-qty-1", "3");
+    await app.waitForText("so-lines-total", "1,294,500");
+    await app.screenshot("sales-order-entry");
+    await app.click("so-save");
+    await app.dialogsClosed();
+    await waitFor("so-status-received", "so-table");
+    const no = await app.text("so-no");
+    assert.match(no, /^SO-\d{6}-\d{3}$/);
+    await app.waitForText("so-totals", "1,294,500");
+
+    // A work order for the item line; the one-off line goes to a supplier.
+    await app.click("so-issue");
+    await app.click("so-issue-ok");
+    await app.dialogsClosed();
+    await waitFor("so-status-in_work", "so-table");
+    await app.click("so-outsource");
+    await pickPartner("po-supplier", "동방철강");
+    await (await app.find("po-price-2")).click();
+    await app.type("po-price-2", "300000");
+    // The line is chosen by its row's checkbox.
+    const outsourceRows = await driver.findElements(By.css(".ant-modal-wrap .ant-table-tbody tr.ant-table-row"));
+    await (await outsourceRows[0].findElement(By.css(".ant-checkbox-input"))).click();
+    await app.click("so-outsource-ok");
+    await app.dialogsClosed();
+    await app.waitForText("so-totals", "900,000");
+    await (await (await app.find("so-table")).findElement(By.css(".ant-table-row-expand-icon"))).click();
+    await app.waitForText("so-lines-view", "PO-");
+    await app.screenshot("sales-order-in-work");
+
+    // Goods receipt of the outsourced line.
+    await app.click("menu-group-purchasing");
+    await clickWhenReady("menu-goodsReceipt");
+    await app.type("po-search", no + Key.ENTER);
+    await app.waitForText("po-totals", "990,000");
+    await app.click("po-receive");
+    await app.click("po-receive-ok");
+    await app.dialogsClosed();
+    // Received orders leave the list of orders to receive.
+    await app.choose("po-status", "O02 입고");
+    await waitFor("po-status-received", "po-receipt-screen");
+    await app.screenshot("goods-receipt");
+
+    // The work order is done (the office completes it), and with it the order.
+    await app.click("menu-group-production");
+    await clickWhenReady("menu-workOrders");
+    await app.type("work-orders-search", no + Key.ENTER);
+    await app.click("wo-release");
+    await waitFor("wo-status-in_work", "work-orders-table");
+    await clickWhenReady("menu-productionResults");
+    await app.choose("results-status", "작업중");
+    await app.type("results-search", no + Key.ENTER);
+    await app.click("wo-complete");
+    await app.type("reason-text", "검사 완료 후 수량 확인");
+    await app.click("reason-ok");
+    await app.dialogsClosed();
+
+    // Shipment (the sales menu is still open).
+    await clickWhenReady("menu-shipments");
+    const shipments = await app.find("shipments-table");
+    await driver.wait(
+      retryStale(async () => (await shipments.getText()).includes(no)),
+      TIMEOUT,
+      "the completed order is not waiting for shipment",
+    );
+    const row = await shipments.findElement(By.xpath(`.//tr[contains(., '${no}')]`));
+    await (await row.findElement(By.css(".ant-checkbox-input"))).click();
+    await app.screenshot("shipment");
+    await app.click("shipments-ship");
+    await driver.findElement(By.xpath("//div[contains(@class,'ant-segmented-item') and normalize-space()='출고 완료']")).click();
+    await driver.wait(
+      retryStale(async () => (await (await app.find("shipments-table")).getText()).includes(no)),
+      TIMEOUT,
+      "the order is not among the shipped",
+    );
+    await clickWhenReady("menu-salesOrder");
+    await app.type("so-search", no + Key.ENTER);
+    await waitFor("so-status-shipped", "so-table");
+    await app.screenshot("sales-order-shipped");
+  } finally {
+    await app.quit();
+  }
+});
