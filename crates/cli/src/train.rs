@@ -10,7 +10,7 @@ use linesight_vision::{
     bundle::{Bundle, InputTransform},
     dataset::DataSet,
     patchcore::{DEFAULT_BLOCKS, GoodSpread, ImageScoring},
-    train::{Progress, TrainConfig, train},
+    train::{Method, Progress, TrainConfig, train},
 };
 
 use linesight_vision::models::Models;
@@ -27,6 +27,12 @@ pub struct Args {
     /// Where to write the model bundle (a folder; replaced only when training succeeds).
     #[arg(long)]
     out: PathBuf,
+    /// What the model learns: `patchcore` (a memory bank of good patches,
+    /// for parts anywhere in the image and textures) or `padim:N` (a
+    /// Gaussian per grid position over N of the embedding's channels, for
+    /// parts that sit in the same place; the manifest's `method` says which).
+    #[arg(long, default_value = "patchcore", value_parser = parse_method)]
+    method: Method,
     /// Most patches the memory bank keeps (each block's bank, with one per block).
     #[arg(long, default_value_t = DEFAULT_MEMORY_CAP, value_parser = clap::value_parser!(u32).range(1..))]
     memory_cap: u32,
@@ -49,6 +55,17 @@ pub struct Args {
     /// Region of interest in the image: x,y,width,height.
     #[arg(long, value_parser = parse_roi)]
     roi: Option<[u32; 4]>,
+}
+
+fn parse_method(s: &str) -> Result<Method, String> {
+    match s.split_once(':') {
+        None if s == "patchcore" => Ok(Method::PatchCore),
+        Some(("padim", n)) => match n.parse::<usize>() {
+            Ok(dims) if dims > 0 => Ok(Method::Padim { dims }),
+            _ => Err("padim:N needs a channel count above 0, e.g. padim:64".into()),
+        },
+        _ => Err("expected patchcore or padim:N".into()),
+    }
 }
 
 fn parse_rate(s: &str) -> Result<f64, String> {
@@ -109,7 +126,13 @@ pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "model".into());
+    if matches!(args.method, Method::Padim { .. })
+        && (args.per_block_banks || matches!(args.scoring, ImageScoring::Reweighted { .. }))
+    {
+        anyhow::bail!("--per-block-banks and reweighted scoring need a memory bank: use --method patchcore");
+    }
     let cfg = TrainConfig {
+        method: args.method,
         input: InputTransform {
             size: args.input_size,
             mean: PIXEL_MEAN,
@@ -157,8 +180,9 @@ pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
     )?;
     let m = &trained.manifest;
     println!(
-        "wrote {} (threshold {:.4}, {} bank patches, {:.1} s)",
+        "wrote {} ({}, threshold {:.4}, {} rows, {:.1} s)",
         args.out.display(),
+        m.method,
         m.threshold,
         m.memory_bank.rows,
         m.training.seconds
@@ -199,6 +223,14 @@ mod tests {
             Ok(ImageScoring::Fused { patches: 10, .. })
         ));
         assert!(super::parse_scoring("top:x").is_err() && super::parse_scoring("mean").is_err());
+    }
+
+    #[test]
+    fn method_parses_each_kind() {
+        use linesight_vision::train::Method;
+        assert_eq!(super::parse_method("patchcore"), Ok(Method::PatchCore));
+        assert_eq!(super::parse_method("padim:64"), Ok(Method::Padim { dims: 64 }));
+        assert!(super::parse_method("padim:0").is_err() && super::parse_method("padim").is_err());
     }
 
     #[test]

@@ -20,6 +20,7 @@ use crate::{
     calibrate::Calibration,
     classifier::DefectHead,
     heatmap::MapNormalisation,
+    padim::PositionalLayout,
     patchcore::{BankLayout, ImageScoring, MemoryBank},
 };
 
@@ -33,8 +34,12 @@ const BANK_MAGIC: &[u8; 8] = b"LSBANK01";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     pub format_version: u32,
-    /// "patchcore"
+    /// "patchcore" (a memory bank) or "padim" (positional Gaussians, read by `positional`).
     pub method: String,
+    /// For "padim": the grid and the embedding channels of the Gaussians
+    /// stored in the memory-bank file, one row per position (absent: a bank).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub positional: Option<PositionalLayout>,
     /// Human-readable model version, e.g. "washer-2026-11-30T06:20Z".
     pub version: String,
     /// RFC 3339, UTC.
@@ -190,7 +195,7 @@ impl Bundle {
             path: manifest_path.clone(),
             reason: e.to_string(),
         })?;
-        if manifest.method != "patchcore" {
+        if manifest.method != "patchcore" && manifest.method != "padim" {
             return Err(BundleError::Method {
                 path: manifest_path,
                 method: manifest.method,
@@ -217,13 +222,13 @@ impl Bundle {
                 let weights = read_matrix(dir, &manifest_path, head)?;
                 let head = DefectHead::from_weights(manifest.labels.clone(), weights)
                     .ok()
-                    .filter(|h| h.dims() == 2 * manifest.memory_bank.dims)
+                    .filter(|h| h.dims() == 2 * embedding_width(&manifest))
                     .ok_or_else(|| BundleError::Manifest {
                         path: manifest_path.clone(),
                         reason: format!(
                             "the defect classifier does not fit {} labels and {}-wide features",
                             manifest.labels.len(),
-                            manifest.memory_bank.dims
+                            embedding_width(&manifest)
                         ),
                     })?;
                 Some(head)
@@ -306,6 +311,12 @@ impl Bundle {
     }
 }
 
+/// Channels of the patch embedding the manifest's blocks give.
+fn embedding_width(m: &Manifest) -> usize {
+    let stages = stage_outputs();
+    m.blocks.iter().map(|&b| block_channels(&stages, b)).sum()
+}
+
 /// The manifest's numbers must describe something this backbone can run:
 /// anything else would panic or silently pass every part later.
 fn check_numbers(m: &Manifest) -> Result<(), String> {
@@ -343,8 +354,33 @@ fn check_numbers(m: &Manifest) -> Result<(), String> {
     if too_few {
         return Err(format!("scoring {:?} needs a larger count", m.scoring));
     }
-    let stages = stage_outputs();
-    let channels: usize = m.blocks.iter().map(|&b| block_channels(&stages, b)).sum();
+    let channels = embedding_width(m);
+    match (m.method.as_str(), &m.positional) {
+        ("padim", Some(p)) => {
+            let fits = p.height * p.width == m.memory_bank.rows
+                && p.height > 0
+                && p.width > 0
+                && !p.channels.is_empty()
+                && p.channels.iter().all(|&c| c < channels)
+                && p.row_width() == m.memory_bank.dims
+                && m.bank_layout == BankLayout::Joint;
+            if !fits {
+                return Err(format!(
+                    "positional model {}×{} over {} channels does not fit blocks {:?} and a {}×{} weights file",
+                    p.height,
+                    p.width,
+                    p.channels.len(),
+                    m.blocks,
+                    m.memory_bank.rows,
+                    m.memory_bank.dims
+                ));
+            }
+            return Ok(());
+        }
+        ("padim", None) => return Err("a padim model names no positional layout".into()),
+        (_, Some(_)) => return Err("only a padim model has a positional layout".into()),
+        _ => {}
+    }
     if channels != m.memory_bank.dims {
         return Err(format!(
             "blocks {:?} give {channels} features, the memory bank has {}",
@@ -461,6 +497,7 @@ mod tests {
         Manifest {
             format_version: FORMAT_VERSION,
             method: "patchcore".into(),
+            positional: None,
             version: "test-1".into(),
             created_at: "2026-11-30T00:00:00Z".into(),
             backbone: BackboneRef {
@@ -563,6 +600,49 @@ mod tests {
         };
         Bundle::save(&dir, m, &MemoryBank::new(vec![0.5; DIMS], DIMS), None).unwrap();
         assert_eq!(Bundle::load(&dir, BACKBONE).unwrap().manifest.scoring, scoring);
+    }
+
+    #[test]
+    fn a_padim_model_round_trips_and_must_fit_its_layout() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("bundle");
+        let layout = PositionalLayout {
+            height: 2,
+            width: 3,
+            channels: vec![0, 7, 151],
+        };
+        let row = layout.row_width();
+        assert_eq!(row, 3 + 6);
+        let m = Manifest {
+            method: "padim".into(),
+            positional: Some(layout.clone()),
+            ..manifest()
+        };
+        let values: Vec<f32> = (0..6 * row).map(|i| i as f32).collect();
+        Bundle::save(&dir, m.clone(), &MemoryBank::new(values.clone(), row), None).unwrap();
+        let b = Bundle::load(&dir, BACKBONE).unwrap();
+        assert_eq!(
+            (b.manifest.positional, b.memory_bank),
+            (Some(layout.clone()), values)
+        );
+        // A channel past the embedding, or a padim model without a layout, is refused.
+        let wide = PositionalLayout {
+            channels: vec![0, 7, 152],
+            ..layout
+        };
+        for m in [
+            Manifest {
+                positional: Some(wide),
+                ..m.clone()
+            },
+            Manifest {
+                positional: None,
+                ..m
+            },
+        ] {
+            Bundle::save(&dir, m, &MemoryBank::new(vec![0.5; 6 * row], row), None).unwrap();
+            assert!(Bundle::load(&dir, BACKBONE).is_err());
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ use crate::{
     classifier::{DefectCall, DefectHead, descriptor},
     cpu_net::{CpuNet, FeatureMap},
     heatmap,
+    padim::PositionalGaussians,
     patchcore::{AnomalyGrid, Detector, MemoryBank, patch_embeddings},
     preprocess::to_map,
 };
@@ -66,6 +67,19 @@ fn detector_of(manifest: &Manifest, bank: Vec<f32>) -> Detector {
         .map(|&b| block_channels(&stages, b))
         .collect();
     let dims = manifest.memory_bank.dims;
+    if let Some(layout) = &manifest.positional {
+        let width = widths.iter().sum();
+        // Checked by [`Bundle::load`]; a model that does not fit rejects every part.
+        let gaussians =
+            PositionalGaussians::from_stored(&bank, layout).unwrap_or_else(|| PositionalGaussians {
+                height: 0,
+                width: 0,
+                channels: layout.channels.clone(),
+                means: Vec::new(),
+                factors: Vec::new(),
+            });
+        return Detector::positional(gaussians, width);
+    }
     Detector::from_stored(bank, dims, &manifest.bank_layout, &widths)
         .unwrap_or_else(|bank| Detector::joint(MemoryBank::new(bank, dims)))
 }

@@ -16,6 +16,7 @@ pub mod heatmap;
 pub mod inspector;
 pub mod mjpeg_file;
 pub mod models;
+pub mod padim;
 pub mod patchcore;
 pub mod pipeline;
 pub mod preprocess;

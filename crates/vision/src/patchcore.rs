@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     coreset::greedy_k_center,
     cpu_net::{CpuNet, FeatureMap, matmul},
+    padim::PositionalGaussians,
 };
 
 /// Blocks whose outputs form the patch embedding: the ends of stage 3
@@ -281,6 +282,8 @@ pub struct Detector {
     per_block: bool,
     parts: Vec<Part>,
     dims: usize,
+    /// PaDiM: one Gaussian per grid position instead of any bank (`parts` empty).
+    positional: Option<PositionalGaussians>,
 }
 
 /// Columns `range` of `rows` (`dims` wide).
@@ -314,7 +317,23 @@ impl Detector {
                 spread: GoodSpread { mean: 0.0, sd: 1.0 },
             }],
             dims,
+            positional: None,
         }
+    }
+
+    /// Positional Gaussians over `dims`-wide embeddings ([`crate::padim`]).
+    pub fn positional(gaussians: PositionalGaussians, dims: usize) -> Self {
+        Self {
+            per_block: false,
+            parts: Vec::new(),
+            dims,
+            positional: Some(gaussians),
+        }
+    }
+
+    /// The positional model, when this detector is one.
+    pub fn positional_model(&self) -> Option<&PositionalGaussians> {
+        self.positional.as_ref()
     }
 
     /// One bank per block of `widths` channels, each a coreset of at most `cap`
@@ -333,6 +352,7 @@ impl Detector {
             per_block: true,
             parts,
             dims,
+            positional: None,
         }
     }
 
@@ -395,13 +415,22 @@ impl Detector {
                     per_block: true,
                     parts,
                     dims,
+                    positional: None,
                 })
             }
         }
     }
 
     /// What the bundle stores: every bank in one `[rows, dims]` matrix, and the layout.
+    /// A positional model is stored as one row per grid position
+    /// ([`PositionalGaussians::stored`]); the manifest's `positional` says how to read it.
     pub fn stored(&self) -> (MemoryBank, BankLayout) {
+        if let Some(g) = &self.positional {
+            return (
+                MemoryBank::new(g.stored(), g.layout().row_width()),
+                BankLayout::Joint,
+            );
+        }
         if !self.per_block {
             return (self.parts[0].bank.clone(), BankLayout::Joint);
         }
@@ -420,14 +449,24 @@ impl Detector {
         (MemoryBank::new(values, self.dims), layout)
     }
 
-    /// The bank the image scoring consults (re-weighting): the joint one, or the first block's.
-    pub fn first_bank(&self) -> &MemoryBank {
-        &self.parts[0].bank
-    }
-
     /// Every patch's score: its distance to the joint bank, or its most
     /// unusual block's distance in units of the first block's spread.
     pub fn grid(&self, embeddings: &FeatureMap) -> AnomalyGrid {
+        if let Some(g) = &self.positional {
+            let fits = (embeddings.height, embeddings.width) == (g.height, g.width)
+                && g.channels.iter().all(|&c| c < embeddings.channels);
+            // An embedding the model was not fitted for can never pass a part.
+            let values = if fits {
+                g.distances(&embeddings.data, embeddings.channels)
+            } else {
+                vec![f32::NAN; (embeddings.height * embeddings.width).max(1)]
+            };
+            return AnomalyGrid {
+                width: embeddings.width,
+                height: embeddings.height,
+                values,
+            };
+        }
         if !self.per_block {
             return AnomalyGrid::of(&self.parts[0].bank, embeddings);
         }
@@ -454,6 +493,15 @@ impl Detector {
 
     /// The image score of `embeddings` under `scoring`, with their grid.
     pub fn score(&self, scoring: ImageScoring, embeddings: &FeatureMap, grid: &AnomalyGrid) -> f32 {
+        if self.positional.is_some() {
+            // No bank to re-weight against: the worst patch.
+            let scoring = match scoring {
+                ImageScoring::Reweighted { .. } => ImageScoring::MaxPatch,
+                other => other,
+            };
+            let empty = MemoryBank::new(Vec::new(), self.dims.max(1));
+            return scoring.score(&empty, embeddings, grid);
+        }
         match scoring {
             ImageScoring::Reweighted { .. } if self.per_block => {
                 let part = &self.parts[0];

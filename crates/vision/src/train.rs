@@ -18,6 +18,7 @@ use crate::{
     dataset::{DataSet, hash_files},
     heatmap::MapNormalisation,
     inspector::input_for,
+    padim::{PositionalGaussians, spread_channels},
     patchcore::{
         AnomalyGrid, DEFAULT_BLOCKS, Detector, GoodSpread, ImageScoring, MemoryBank, patch_embeddings,
     },
@@ -40,8 +41,21 @@ pub const DEFAULT_SCORING: ImageScoring = ImageScoring::Fused {
     top: GoodSpread { mean: 0.0, sd: 1.0 },
 };
 
+/// What a model learns from the good patches (the manifest's `method`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Method {
+    /// A coreset memory bank: "has this patch been seen anywhere?"
+    #[default]
+    PatchCore,
+    /// One Gaussian per grid position over `dims` of the embedding's
+    /// channels ([`crate::padim`]): "has this patch been seen here?", for
+    /// parts that sit in the same place in every image.
+    Padim { dims: usize },
+}
+
 #[derive(Debug, Clone)]
 pub struct TrainConfig {
+    pub method: Method,
     pub input: InputTransform,
     pub blocks: Vec<usize>,
     /// Most patches the memory bank keeps (inspection time grows with it);
@@ -64,6 +78,7 @@ impl TrainConfig {
     /// input size, and the default blocks, bank cap, scoring and reject rate.
     pub fn defaults(version: String, created_at: String) -> Self {
         Self {
+            method: Method::PatchCore,
             input: InputTransform {
                 size: INPUT_SIZE,
                 mean: PIXEL_MEAN,
@@ -177,10 +192,12 @@ pub fn train(
     // 1. Patch features of the fit images.
     let mut patches: Vec<f32> = Vec::new();
     let mut dims = 0;
+    let mut grid = (0, 0);
     for (i, path) in fit.iter().enumerate() {
         check()?;
         let emb = patch_embeddings(net, &input(path, &cfg.input)?, &cfg.blocks);
         dims = emb.channels;
+        grid = (emb.height, emb.width);
         patches.extend_from_slice(&emb.data);
         progress(Progress::Features {
             done: i + 1,
@@ -191,9 +208,16 @@ pub fn train(
     let rows = patches.len() / dims;
     progress(Progress::Coreset {
         patches: rows,
-        keep: cfg.memory_cap.min(rows),
+        keep: match cfg.method {
+            Method::PatchCore => cfg.memory_cap.min(rows),
+            Method::Padim { .. } => grid.0 * grid.1,
+        },
     });
-    let detector = if cfg.per_block_banks && cfg.blocks.len() > 1 {
+    let detector = if let Method::Padim { dims: keep } = cfg.method {
+        let maps: Vec<&[f32]> = patches.chunks_exact(grid.0 * grid.1 * dims).collect();
+        let gaussians = PositionalGaussians::fit(&maps, dims, grid.0, grid.1, spread_channels(dims, keep), 0);
+        Detector::positional(gaussians, dims)
+    } else if cfg.per_block_banks && cfg.blocks.len() > 1 {
         let stages = stage_outputs();
         let widths: Vec<usize> = cfg.blocks.iter().map(|&b| block_channels(&stages, b)).collect();
         Detector::per_block(&patches, &widths, cfg.memory_cap)
@@ -260,9 +284,16 @@ pub fn train(
         reason: e.to_string(),
     })?;
     let (bank, bank_layout) = detector.stored();
+    let positional = detector.positional_model().map(PositionalGaussians::layout);
     let manifest = Manifest {
         format_version: FORMAT_VERSION,
-        method: "patchcore".into(),
+        method: if positional.is_some() {
+            "padim"
+        } else {
+            "patchcore"
+        }
+        .into(),
+        positional,
         version: cfg.version.clone(),
         created_at: cfg.created_at.clone(),
         backbone: BackboneRef {

@@ -1,0 +1,357 @@
+//! PaDiM-style positional Gaussians (Defard et al. 2020): every position of
+//! the patch grid gets its own mean and covariance of the good patches seen
+//! there, and a patch scores its Mahalanobis distance to its own position's
+//! Gaussian. Where a memory bank asks "has this appearance been seen
+//! anywhere?", a positional model asks "has it been seen *here*?": print
+//! missing or moved on an aligned part is a normal appearance in the wrong
+//! place.
+//!
+//! The covariance of ~100–200 dimensions from a few hundred samples is
+//! shrunk towards a scaled identity by Ledoit and Wolf's estimate, so it is
+//! well conditioned without a hand-set ridge. A position keeps the inverse
+//! of its covariance's Cholesky factor, packed lower-triangular: the squared
+//! distance is then `|L⁻¹ (x − μ)|²`.
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Mean and Ledoit–Wolf shrunk covariance of `n` samples (`rows`, `n × d`
+/// row-major), with the shrinkage used. The covariance is the maximum
+/// likelihood one (divided by `n`) pulled towards `trace/d · I`, as in
+/// scikit-learn's `ledoit_wolf`.
+pub fn ledoit_wolf(rows: &[f32], d: usize) -> (Vec<f64>, Vec<f64>, f64) {
+    let n = rows.len() / d;
+    assert!(n > 0 && rows.len() == n * d, "rows must be n × d with n > 0");
+    let nf = n as f64;
+    let mut mean = vec![0.0f64; d];
+    for r in rows.chunks_exact(d) {
+        mean.iter_mut().zip(r).for_each(|(m, &v)| *m += v as f64);
+    }
+    mean.iter_mut().for_each(|m| *m /= nf);
+    let centred: Vec<f64> = rows
+        .chunks_exact(d)
+        .flat_map(|r| r.iter().zip(&mean).map(|(&v, m)| v as f64 - m))
+        .collect();
+    // S = Xᵀ X / n (lower triangle, mirrored).
+    let mut cov = vec![0.0f64; d * d];
+    for x in centred.chunks_exact(d) {
+        for i in 0..d {
+            let xi = x[i];
+            if xi == 0.0 {
+                continue;
+            }
+            let row = &mut cov[i * d..i * d + i + 1];
+            row.iter_mut().zip(&x[..=i]).for_each(|(c, &xj)| *c += xi * xj);
+        }
+    }
+    for i in 0..d {
+        for j in 0..=i {
+            let v = cov[i * d + j] / nf;
+            cov[i * d + j] = v;
+            cov[j * d + i] = v;
+        }
+    }
+    let trace: f64 = (0..d).map(|i| cov[i * d + i]).sum();
+    let mu = trace / d as f64;
+    // β̂ = 1/(d n) (1/n Σ_k |x_k|⁴ − |S|²_F); δ̂ = |S − μ I|²_F / d.
+    let frob: f64 = cov.iter().map(|v| v * v).sum();
+    let fourth: f64 = centred
+        .chunks_exact(d)
+        .map(|x| x.iter().map(|v| v * v).sum::<f64>().powi(2))
+        .sum();
+    let beta = ((fourth / nf - frob) / (d as f64 * nf)).max(0.0);
+    let delta = (frob - 2.0 * mu * trace + d as f64 * mu * mu) / d as f64;
+    let shrinkage = if beta <= 0.0 || delta <= 0.0 {
+        0.0
+    } else {
+        beta.min(delta) / delta
+    };
+    for i in 0..d {
+        for j in 0..d {
+            let v = &mut cov[i * d + j];
+            *v *= 1.0 - shrinkage;
+            if i == j {
+                *v += shrinkage * mu;
+            }
+        }
+    }
+    (mean, cov, shrinkage)
+}
+
+/// The inverse of the Cholesky factor of a symmetric positive definite `d × d`
+/// matrix, packed lower-triangular by rows (`d (d + 1) / 2` values). A
+/// diagonal that is not positive (a singular matrix) is lifted to a hair
+/// above zero relative to the matrix's scale, so the result stays finite.
+pub fn inverse_cholesky_packed(a: &[f64], d: usize) -> Vec<f32> {
+    let scale = (0..d)
+        .map(|i| a[i * d + i].abs())
+        .fold(0.0f64, f64::max)
+        .max(1e-30);
+    let floor = scale * 1e-9;
+    let mut l = vec![0.0f64; d * d];
+    for i in 0..d {
+        for j in 0..=i {
+            let s: f64 = a[i * d + j] - (0..j).map(|k| l[i * d + k] * l[j * d + k]).sum::<f64>();
+            l[i * d + j] = if i == j {
+                s.max(floor).sqrt()
+            } else {
+                s / l[j * d + j]
+            };
+        }
+    }
+    // Forward substitution, column by column: L · M = I with M lower triangular.
+    let mut m = vec![0.0f64; d * d];
+    for c in 0..d {
+        for i in c..d {
+            let rhs = if i == c { 1.0 } else { 0.0 };
+            let s: f64 = rhs - (c..i).map(|k| l[i * d + k] * m[k * d + c]).sum::<f64>();
+            m[i * d + c] = s / l[i * d + i];
+        }
+    }
+    let mut packed = Vec::with_capacity(d * (d + 1) / 2);
+    for i in 0..d {
+        packed.extend(m[i * d..=i * d + i].iter().map(|&v| v as f32));
+    }
+    packed
+}
+
+/// Squared Mahalanobis distance `|M (x − μ)|²` with `M` packed lower-triangular.
+pub fn mahalanobis_squared(x: &[f32], mean: &[f32], packed: &[f32]) -> f32 {
+    let d = mean.len();
+    let diff: Vec<f32> = x.iter().zip(mean).map(|(a, b)| a - b).collect();
+    let mut at = 0;
+    let mut total = 0.0f32;
+    for i in 0..d {
+        let row = &packed[at..at + i + 1];
+        at += i + 1;
+        let y: f32 = row.iter().zip(&diff[..=i]).map(|(m, v)| m * v).sum();
+        total += y * y;
+    }
+    total
+}
+
+/// One Gaussian per grid position over `dims` chosen channels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PositionalGaussians {
+    pub height: usize,
+    pub width: usize,
+    /// Channels of the embedding the model reads, in order.
+    pub channels: Vec<usize>,
+    /// `[positions, dims]`.
+    pub means: Vec<f32>,
+    /// `[positions, dims (dims + 1) / 2]`: each position's packed inverse Cholesky factor.
+    pub factors: Vec<f32>,
+}
+
+impl PositionalGaussians {
+    /// Fits every position of a `height × width` grid from `maps` (each
+    /// `[height × width, embedding channels]` row-major, channels-last), taking
+    /// the `channels` of each patch. With `radius` > 0 a position also learns
+    /// from the patches up to `radius` cells away (within the grid), which
+    /// makes it tolerant of parts that sit a little differently.
+    pub fn fit(
+        maps: &[&[f32]],
+        embedding_channels: usize,
+        height: usize,
+        width: usize,
+        channels: Vec<usize>,
+        radius: usize,
+    ) -> Self {
+        let d = channels.len();
+        assert!(d > 0, "at least one channel");
+        let fitted: Vec<(Vec<f32>, Vec<f32>)> = (0..height * width)
+            .into_par_iter()
+            .map(|p| {
+                let (y, x) = (p / width, p % width);
+                let mut rows = Vec::new();
+                for yy in y.saturating_sub(radius)..(y + radius + 1).min(height) {
+                    for xx in x.saturating_sub(radius)..(x + radius + 1).min(width) {
+                        let q = yy * width + xx;
+                        for m in maps {
+                            let px = &m[q * embedding_channels..][..embedding_channels];
+                            rows.extend(channels.iter().map(|&c| px[c]));
+                        }
+                    }
+                }
+                let (mean, cov, _) = ledoit_wolf(&rows, d);
+                (
+                    mean.iter().map(|&v| v as f32).collect(),
+                    inverse_cholesky_packed(&cov, d),
+                )
+            })
+            .collect();
+        let (means, factors): (Vec<Vec<f32>>, Vec<Vec<f32>>) = fitted.into_iter().unzip();
+        Self {
+            height,
+            width,
+            channels,
+            means: means.concat(),
+            factors: factors.concat(),
+        }
+    }
+
+    pub fn dims(&self) -> usize {
+        self.channels.len()
+    }
+
+    /// What the manifest records to read the stored matrix back.
+    pub fn layout(&self) -> PositionalLayout {
+        PositionalLayout {
+            height: self.height,
+            width: self.width,
+            channels: self.channels.clone(),
+        }
+    }
+
+    /// One row per position: its mean, then its packed factor
+    /// ([`PositionalLayout::row_width`] values).
+    pub fn stored(&self) -> Vec<f32> {
+        let d = self.dims();
+        let tri = d * (d + 1) / 2;
+        let mut out = Vec::with_capacity(self.height * self.width * (d + tri));
+        for (mean, factor) in self.means.chunks_exact(d).zip(self.factors.chunks_exact(tri)) {
+            out.extend_from_slice(mean);
+            out.extend_from_slice(factor);
+        }
+        out
+    }
+
+    /// Reads [`PositionalGaussians::stored`] back; `None` when the values do not fit the layout.
+    pub fn from_stored(values: &[f32], layout: &PositionalLayout) -> Option<Self> {
+        let d = layout.channels.len();
+        let row = layout.row_width();
+        let positions = layout.height * layout.width;
+        if d == 0 || positions == 0 || values.len() != positions * row {
+            return None;
+        }
+        let mut means = Vec::with_capacity(positions * d);
+        let mut factors = Vec::with_capacity(positions * (row - d));
+        for r in values.chunks_exact(row) {
+            means.extend_from_slice(&r[..d]);
+            factors.extend_from_slice(&r[d..]);
+        }
+        Some(Self {
+            height: layout.height,
+            width: layout.width,
+            channels: layout.channels.clone(),
+            means,
+            factors,
+        })
+    }
+
+    /// Each patch's Mahalanobis distance to its own position's Gaussian
+    /// (`map` as in [`PositionalGaussians::fit`]). NaN in, NaN out.
+    pub fn distances(&self, map: &[f32], embedding_channels: usize) -> Vec<f32> {
+        let d = self.dims();
+        let tri = d * (d + 1) / 2;
+        (0..self.height * self.width)
+            .into_par_iter()
+            .with_min_len(16)
+            .map(|p| {
+                let px = &map[p * embedding_channels..][..embedding_channels];
+                let x: Vec<f32> = self.channels.iter().map(|&c| px[c]).collect();
+                let s = mahalanobis_squared(&x, &self.means[p * d..][..d], &self.factors[p * tri..][..tri]);
+                if s.is_nan() { f32::NAN } else { s.max(0.0).sqrt() }
+            })
+            .collect()
+    }
+}
+
+/// The grid and channels of a stored positional model (the manifest's
+/// `positional`); the weights are `height × width` rows of [`PositionalLayout::row_width`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PositionalLayout {
+    pub height: usize,
+    pub width: usize,
+    pub channels: Vec<usize>,
+}
+
+impl PositionalLayout {
+    /// Values per position: the mean and the packed factor.
+    pub fn row_width(&self) -> usize {
+        let d = self.channels.len();
+        d + d * (d + 1) / 2
+    }
+}
+
+/// `n` of an embedding's `width` channels, spread evenly over it (all of
+/// them when `n` ≥ `width`): every block keeps its share.
+pub fn spread_channels(width: usize, n: usize) -> Vec<usize> {
+    let n = n.clamp(1, width.max(1));
+    (0..n).map(|i| i * width / n).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ledoit_wolf_matches_a_hand_computed_case() {
+        // Four points on the axes: S = diag(½, ½) is already a multiple of I, no shrinkage.
+        let rows = [1.0, 0.0, -1.0, 0.0, 0.0, 1.0, 0.0, -1.0];
+        let (mean, cov, s) = ledoit_wolf(&rows, 2);
+        assert_eq!(mean, vec![0.0, 0.0]);
+        assert_eq!(s, 0.0);
+        assert_eq!(cov, vec![0.5, 0.0, 0.0, 0.5]);
+        // Points on a line: S = [[1, 1], [1, 1]] (n = 2, ±(1, 1)), μ = 1,
+        // |S|²_F = 4, Σ|x|⁴ = 8: β = (8/2 − 4)/(2·2) = 0 → no shrinkage either.
+        let (_, cov, s) = ledoit_wolf(&[1.0, 1.0, -1.0, -1.0], 2);
+        assert_eq!((s, cov), (0.0, vec![1.0, 1.0, 1.0, 1.0]));
+        // (2, 0), (−2, 0), (0, 1), (0, −1): S = diag(2, ½), μ = 1.25, |S|²_F = 4.25,
+        // Σ|x|⁴ = 16 + 16 + 1 + 1 = 34, β = (34/4 − 4.25)/8 = 0.53125,
+        // δ = (4.25 − 2·1.25·2.5 + 2·1.5625)/2 = 0.5625, shrinkage = β/δ = 0.9444….
+        let (_, cov, s) = ledoit_wolf(&[2.0, 0.0, -2.0, 0.0, 0.0, 1.0, 0.0, -1.0], 2);
+        let want = 0.53125 / 0.5625;
+        assert!((s - want).abs() < 1e-12, "{s}");
+        assert!((cov[0] - ((1.0 - want) * 2.0 + want * 1.25)).abs() < 1e-12);
+        assert!((cov[3] - ((1.0 - want) * 0.5 + want * 1.25)).abs() < 1e-12);
+        assert_eq!((cov[1], cov[2]), (0.0, 0.0));
+    }
+
+    #[test]
+    fn mahalanobis_inverts_the_covariance() {
+        // Σ = [[4, 2], [2, 3]]: Σ⁻¹ = [[3, −2], [−2, 4]] / 8, so for x − μ = (1, 1):
+        // (3 − 2 − 2 + 4)/8 = 3/8.
+        let packed = inverse_cholesky_packed(&[4.0, 2.0, 2.0, 3.0], 2);
+        let d2 = mahalanobis_squared(&[2.0, 0.0], &[1.0, -1.0], &packed);
+        assert!((d2 - 0.375).abs() < 1e-6, "{d2}");
+        // (2, −1): (12 + 8 + 4)/8 = 3.
+        let d2 = mahalanobis_squared(&[2.0, -1.0], &[0.0, 0.0], &packed);
+        assert!((d2 - 3.0).abs() < 1e-5, "{d2}");
+        // A singular matrix stays finite.
+        let packed = inverse_cholesky_packed(&[1.0, 1.0, 1.0, 1.0], 2);
+        assert!(packed.iter().all(|v| v.is_finite()), "{packed:?}");
+    }
+
+    #[test]
+    fn each_position_has_its_own_gaussian() {
+        // A 1 × 2 grid, one channel: position 0 sees values near 0, position 1 near 10.
+        let maps: Vec<Vec<f32>> = (0..20)
+            .map(|i| {
+                let e = (i % 5) as f32 * 0.1 - 0.2;
+                vec![e, 10.0 + e]
+            })
+            .collect();
+        let refs: Vec<&[f32]> = maps.iter().map(Vec::as_slice).collect();
+        let g = PositionalGaussians::fit(&refs, 1, 1, 2, vec![0], 0);
+        // The sample sd is √0.02; 10 at position 0 is far, 10 at position 1 is home.
+        let d = g.distances(&[10.0, 10.0], 1);
+        assert!((d[0] - 10.0 / 0.02f32.sqrt()).abs() < 1e-2, "{d:?}");
+        assert!(d[1] < 1e-3, "{d:?}");
+        // With a radius of one cell both positions learn both values.
+        let g = PositionalGaussians::fit(&refs, 1, 1, 2, vec![0], 1);
+        let d = g.distances(&[10.0, 0.0], 1);
+        assert!(d[0] < 1.5 && d[1] < 1.5, "{d:?}");
+        assert!(g.distances(&[f32::NAN, 0.0], 1)[0].is_nan());
+        // Stored and read back, it scores the same; a wrong size is refused.
+        let back = PositionalGaussians::from_stored(&g.stored(), &g.layout()).expect("fits");
+        assert_eq!(back, g);
+        assert!(PositionalGaussians::from_stored(&g.stored()[1..], &g.layout()).is_none());
+    }
+
+    #[test]
+    fn channels_are_spread_over_the_embedding() {
+        assert_eq!(spread_channels(10, 5), vec![0, 2, 4, 6, 8]);
+        assert_eq!(spread_channels(3, 8), vec![0, 1, 2]);
+    }
+}
