@@ -18,7 +18,7 @@ packages=(
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   fonts-noto-cjk
 )
-$want_test_tools && packages+=(xvfb xauth webkit2gtk-driver)
+$want_test_tools && packages+=(xvfb xauth webkit2gtk-driver poppler-utils)
 
 missing=()
 for p in "${packages[@]}"; do

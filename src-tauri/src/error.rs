@@ -250,6 +250,7 @@ fn field_name(field: Field) -> (&'static str, &'static str) {
         Field::Lines => ("품목 행", "Lines"),
         Field::ShipDate => ("출고일", "Ship date"),
         Field::ReceivedOn => ("입고일", "Receipt date"),
+        Field::Seal => ("직인 이미지", "Seal image"),
     }
 }
 

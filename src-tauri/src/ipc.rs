@@ -129,6 +129,10 @@ pub fn builder() -> Builder<Wry> {
             commands::sales::create_outsourcing_order,
             commands::sales::receive_purchase_order,
             commands::sales::export_purchase_orders,
+            commands::sales::purchase_order_pdf,
+            commands::company::get_company,
+            commands::company::company_seal,
+            commands::company::save_company,
         ])
         .events(collect_events![
             events::SessionChanged,

@@ -6,6 +6,7 @@ mod commands;
 mod error;
 mod events;
 mod export;
+mod forms;
 mod ipc;
 mod logging;
 mod paths;

@@ -220,6 +220,12 @@ export const commands = {
 	/**  Goods receipt (입고) on a date. */
 	receivePurchaseOrder: (id: number, receivedOn: string) => __TAURI_INVOKE<PurchaseOrderDetail>("receive_purchase_order", { id, receivedOn }),
 	exportPurchaseOrders: (query: PurchaseOrderQuery) => __TAURI_INVOKE<string>("export_purchase_orders", { query }),
+	/**  The purchase-order form (구매발주서) as a PDF in the exports folder; returns its path. */
+	purchaseOrderPdf: (id: number) => __TAURI_INVOKE<string>("purchase_order_pdf", { id }),
+	getCompany: () => __TAURI_INVOKE<Company>("get_company"),
+	/**  The seal image as a data URL to show; none when there is none. */
+	companySeal: () => __TAURI_INVOKE<string | null>("company_seal"),
+	saveCompany: (input: Company, seal: SealInput) => __TAURI_INVOKE<Company>("save_company", { input, seal }),
 };
 
 /** Events */
@@ -397,6 +403,17 @@ export type CodeInput = {
 	attr3: string | null,
 	seq: number,
 	active: boolean,
+};
+
+export type Company = {
+	name: string,
+	bizNo: string | null,
+	ceo: string | null,
+	address: string | null,
+	phone: string | null,
+	fax: string | null,
+	/**  Whether a seal image is stored (the bytes travel on their own). */
+	hasSeal: boolean,
 };
 
 /**  Parts a station judged on one day, as it judged them (relabels do not move them). */
@@ -1282,6 +1299,9 @@ export type SalesTotals = {
 	outsourcingCost: number,
 	gaCost: number,
 };
+
+/**  What to do with the seal: keep it, remove it, or a new PNG (base64). */
+export type SealInput = { kind: "keep" } | { kind: "remove" } | { kind: "png"; base64: string };
 
 export type SecuritySettings = {
 	/**  A session with no activity for this many minutes ends (0: never). */

@@ -144,6 +144,8 @@ pub enum Field {
     Lines,
     ShipDate,
     ReceivedOn,
+    /// The company's seal image.
+    Seal,
     /// A record this one refers to (a supplier, a process…) that does not exist.
     Reference,
 }

@@ -8,6 +8,7 @@ pub mod alarms;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod company;
 pub mod demo;
 mod error;
 pub mod inspections;

@@ -5,6 +5,7 @@ pub mod app;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod company;
 pub mod inspections;
 pub mod master;
 pub mod production;

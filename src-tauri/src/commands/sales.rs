@@ -331,3 +331,27 @@ pub async fn export_purchase_orders(
     )
     .await
 }
+
+/// The purchase-order form (구매발주서) as a PDF in the exports folder; returns its path.
+#[tauri::command]
+#[specta::specta]
+pub async fn purchase_order_pdf(state: State<'_, AppState>, id: i32) -> AppResult<String> {
+    state.require_role(&READS)?;
+    let po = state.store.purchase_order(id.into()).await?;
+    let supplier = state
+        .store
+        .get::<linesight_mes::master::partners::Partner>(po.order.supplier_id)
+        .await?;
+    let company = state.store.company().await?;
+    let seal = state.store.company_seal().await?;
+    let dir = state.exports_dir.clone();
+    let base = format!("구매발주서_{}", po.order.no);
+    let path = tokio::task::spawn_blocking(move || -> Result<std::path::PathBuf, String> {
+        let bytes = crate::forms::purchase_order(&po, &supplier, &company, seal.as_deref())?;
+        export::create_unique(&dir, &base, "pdf", &bytes).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|_| crate::error::AppError::new(crate::error::ErrorCode::Internal))?
+    .map_err(crate::error::AppError::export)?;
+    Ok(path.display().to_string())
+}

@@ -157,6 +157,10 @@ const ARGS = {
   create_purchase_order: { input: { supplierId: NONE, orderDate: "2026-01-02", dueDate: "2026-01-01", remarks: null, lines: [] } },
   create_outsourcing_order: { input: { salesOrderId: NONE, supplierId: NONE, orderDate: "2026-01-02", dueDate: "2026-01-01", remarks: null, lines: [] } },
   receive_purchase_order: { id: NONE, receivedOn: "2026-01-01" },
+  purchase_order_pdf: { id: NONE },
+  get_company: {},
+  company_seal: {},
+  save_company: { input: { name: "", bizNo: null, ceo: null, address: null, phone: null, fax: null, hasSeal: false }, seal: { kind: "keep" } },
   export_purchase_orders: { query: { search: "no such order", status: null, supplierId: null, from: null, to: null, offset: 0, limit: 1 } },
 };
 /** Called by the walk in their own way: signing in and out is how it moves between roles. */

@@ -1,4 +1,4 @@
-import { PlusOutlined } from "@ant-design/icons";
+import { FilePdfOutlined, PlusOutlined } from "@ant-design/icons";
 import { Button, Input, Modal, Select, Space, Table, Tag, Typography } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -114,6 +114,14 @@ export default function PurchaseOrdersScreen({ session, mode }: { session: Sessi
     };
   }, [key, tick, notify]);
 
+  const pdf = async (po: PurchaseOrder) => {
+    try {
+      notify.success(t("purchasing.pdfSaved", { path: await commands.purchaseOrderPdf(po.id) }));
+    } catch (e) {
+      notify.error(e);
+    }
+  };
+
   const receive = async () => {
     if (receiving === null) return;
     try {
@@ -206,13 +214,18 @@ export default function PurchaseOrdersScreen({ session, mode }: { session: Sessi
           { title: t("purchasing.total"), align: "right", render: (_, po) => won(po.total) },
           {
             title: "",
-            render: (_, po) =>
-              editor &&
-              po.status === "ordered" && (
-                <Button size="small" type="primary" onClick={() => (setReceivedOn(today()), setReceiving(po))} data-testid="po-receive">
-                  {t("purchasing.receive")}
+            render: (_, po) => (
+              <Space size={4}>
+                <Button size="small" icon={<FilePdfOutlined />} onClick={() => void pdf(po)} data-testid="po-pdf">
+                  {t("purchasing.pdf")}
                 </Button>
-              ),
+                {editor && po.status === "ordered" && (
+                  <Button size="small" type="primary" onClick={() => (setReceivedOn(today()), setReceiving(po))} data-testid="po-receive">
+                    {t("purchasing.receive")}
+                  </Button>
+                )}
+              </Space>
+            ),
           },
         ]}
       />

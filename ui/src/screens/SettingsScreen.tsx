@@ -1,13 +1,14 @@
 import { Card, Descriptions, Space, Typography } from "antd";
 import { useTranslation } from "react-i18next";
-import type { AppInfo } from "../bindings";
+import type { AppInfo, Session } from "../bindings";
 import { LanguageSwitch } from "../components";
+import CompanyCard from "./CompanyCard";
 
-/** Per-machine settings: the language, and where this install keeps its data. */
-export default function SettingsScreen({ info }: { info: AppInfo }) {
+/** Per-machine settings (the language, where this install keeps its data) and the company's details. */
+export default function SettingsScreen({ info, session }: { info: AppInfo; session: Session }) {
   const { t } = useTranslation();
   return (
-    <Space orientation="vertical" size="large" style={{ maxWidth: 640, width: "100%" }}>
+    <Space orientation="vertical" size="large" style={{ maxWidth: 760, width: "100%" }}>
       <Typography.Paragraph type="secondary">{t("settings.intro")}</Typography.Paragraph>
       <Card size="small">
         <Space>
@@ -22,6 +23,7 @@ export default function SettingsScreen({ info }: { info: AppInfo }) {
         </Descriptions.Item>
         <Descriptions.Item label={t("settings.version")}>{info.version}</Descriptions.Item>
       </Descriptions>
+      <CompanyCard session={session} />
     </Space>
   );
 }

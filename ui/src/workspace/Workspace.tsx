@@ -99,6 +99,7 @@ function Screen({ screen, session, info }: { screen: ScreenKey; session: Session
       return <ShipmentsScreen session={session} />;
     case "purchaseOrder":
     case "purchaseOrderList":
+    case "purchaseOrderForm":
       return <PurchaseOrdersScreen session={session} mode="orders" />;
     case "goodsReceipt":
       return <PurchaseOrdersScreen session={session} mode="receipt" />;
@@ -119,7 +120,7 @@ function Screen({ screen, session, info }: { screen: ScreenKey; session: Session
     case "audit":
       return <AuditScreen session={session} />;
     case "machineSettings":
-      return <SettingsScreen info={info} />;
+      return <SettingsScreen info={info} session={session} />;
     default:
       return <NotBuilt screen={screen} />;
   }
