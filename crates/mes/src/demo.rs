@@ -426,6 +426,15 @@ impl Store {
             user_ids.insert(new.username.clone(), row.id);
         }
         let user_id = |name: &str| user_ids.get(name).copied().unwrap_or(admin.id);
+        // The demo company's own details, as its forms print them (no seal: that is the user's to add).
+        sqlx::query(
+            "INSERT INTO company (id, name, biz_no, ceo, address, phone, updated_at)
+             VALUES (1, '(주)한결정밀', '2148603518', '정한결', '경기도 안산시 단원구 별망로 123', '031-492-7700', ?)
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(crate::inspections::stamp(now))
+        .execute(&mut *tx)
+        .await?;
         let mut partners = Vec::new();
         for (kind, name, biz_no, ceo, phone, address) in PARTNERS {
             let input = PartnerInput {

@@ -4,6 +4,8 @@
 // goods, completes the work, and ships the order; the lists show the money
 // the store computed at every step.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { after, test } from "node:test";
 import { By, Key } from "selenium-webdriver";
@@ -37,6 +39,16 @@ test("a sales order goes from entry through outsourcing and work to shipment", a
       }),
       TIMEOUT,
       `[data-testid=${id}] never took a click`,
+    );
+  /** Waits until the table `id` lists exactly one row, which mentions `text`. */
+  const oneRow = (id, text) =>
+    driver.wait(
+      retryStale(async () => {
+        const rows = await (await app.find(id)).findElements(By.css("tbody tr.ant-table-row"));
+        return rows.length === 1 && (await rows[0].getText()).includes(text);
+      }),
+      TIMEOUT,
+      `${id} does not list only ${text}`,
     );
   /** Picks the partner named `name` in the picker opened by `field`. */
   const pickPartner = async (field, name) => {
@@ -101,6 +113,19 @@ test("a sales order goes from entry through outsourcing and work to shipment", a
     await clickWhenReady("menu-goodsReceipt");
     await app.type("po-search", no + Key.ENTER);
     await app.waitForText("po-totals", "990,000");
+    // The purchase-order form, as the supplier will read it.
+    await app.click("po-pdf");
+    const exports = path.join(dataDir, "exports");
+    const pdf = await driver.wait(
+      async () => (existsSync(exports) ? readdirSync(exports).find((f) => f.endsWith(".pdf")) : undefined),
+      TIMEOUT,
+      "no purchase-order PDF was written",
+    );
+    const text = execFileSync("pdftotext", ["-layout", path.join(exports, pdf), "-"], { encoding: "utf8" });
+    for (const expected of ["구매발주서", "동방철강", "(주)한결정밀", "아연 도금 가공", "300,000", "900,000", "90,000", "990,000", "금 구십구만 원정", "승인"]) {
+      assert.ok(text.includes(expected), `${expected} not in the PDF:\n${text}`);
+    }
+    execFileSync("pdftoppm", ["-r", "60", "-png", "-singlefile", path.join(exports, pdf), path.join(out, "purchase-order-form")]);
     await app.click("po-receive");
     await app.click("po-receive-ok");
     await app.dialogsClosed();
@@ -113,12 +138,14 @@ test("a sales order goes from entry through outsourcing and work to shipment", a
     await app.click("menu-group-production");
     await clickWhenReady("menu-workOrders");
     await app.type("work-orders-search", no + Key.ENTER);
-    await app.click("wo-release");
+    await oneRow("work-orders-table", "BRK-1001");
+    await clickWhenReady("wo-release");
     await waitFor("wo-status-in_work", "work-orders-table");
     await clickWhenReady("menu-productionResults");
     await app.choose("results-status", "작업중");
     await app.type("results-search", no + Key.ENTER);
-    await app.click("wo-complete");
+    await oneRow("results-table", "BRK-1001");
+    await clickWhenReady("wo-complete");
     await app.type("reason-text", "검사 완료 후 수량 확인");
     await app.click("reason-ok");
     await app.dialogsClosed();
