@@ -130,6 +130,8 @@ pub fn builder() -> Builder<Wry> {
             commands::sales::receive_purchase_order,
             commands::sales::export_purchase_orders,
             commands::sales::purchase_order_pdf,
+            commands::sales::import_sales_lines,
+            commands::sales::export_sales_order_lines,
             commands::company::get_company,
             commands::company::company_seal,
             commands::company::save_company,

@@ -380,6 +380,17 @@ pub const MAX_IMPORT_BYTES: usize = 20 * 1024 * 1024;
 /// its row number in the file (the header is row 1). A header of `M`'s
 /// layout that the file lacks refuses the file, as row 1.
 pub fn read<M: Import>(bytes: &[u8]) -> Result<ImportRows<M::Input>, AppError> {
+    read_rows(bytes, M::HEADERS, M::parse)
+}
+
+/// Every non-empty row below the header of the first sheet, each parsed by
+/// `parse` from the cells under `headers` (found by their Korean or English
+/// title, in any order).
+pub fn read_rows<I>(
+    bytes: &[u8],
+    headers: &[Column],
+    parse: impl Fn(&dyn Fn(usize) -> String) -> Result<I, MesError>,
+) -> Result<ImportRows<I>, AppError> {
     if bytes.len() > MAX_IMPORT_BYTES {
         return Err(AppError::new(ErrorCode::ImportFile));
     }
@@ -394,8 +405,8 @@ pub fn read<M: Import>(bytes: &[u8]) -> Result<ImportRows<M::Input>, AppError> {
         .next()
         .map(|r| r.iter().map(|c| c.to_string().trim().to_owned()).collect())
         .unwrap_or_default();
-    let mut at = Vec::with_capacity(M::HEADERS.len());
-    for Column(ko, en, _) in M::HEADERS {
+    let mut at = Vec::with_capacity(headers.len());
+    for Column(ko, en, _) in headers {
         match header.iter().position(|h| h == ko || h.eq_ignore_ascii_case(en)) {
             Some(i) => at.push(i),
             None => {
@@ -411,7 +422,7 @@ pub fn read<M: Import>(bytes: &[u8]) -> Result<ImportRows<M::Input>, AppError> {
         })
         .map(|(n, row)| {
             let cell = |i: usize| row.get(at[i]).map(cell_text).unwrap_or_default();
-            (n, M::parse(&cell))
+            (n, parse(&cell))
         })
         .collect())
 }
@@ -459,6 +470,42 @@ mod tests {
         assert_eq!(input.biz_no.as_deref(), Some("220-81-62517"));
         assert_eq!(input.fax, None);
         assert!(!input.active);
+    }
+
+    #[test]
+    fn exported_order_lines_read_back_as_the_same_lines() {
+        let line = linesight_mes::sales::SalesOrderLine {
+            id: 7,
+            order_id: 1,
+            seq: 1,
+            item_id: Some(3),
+            part_no: Some("BRK-1001".into()),
+            name: "브래킷 A".into(),
+            spec: Some("SS400".into()),
+            unit_price: 12_000,
+            qty: 5,
+            amount: 60_000,
+            outsourced: true,
+            note: None,
+            work_order_nos: None,
+            purchase_order_nos: None,
+        };
+        let bytes = workbook("수주품목", SALES_LINE_COLUMNS, &[sales_line_cells(line)], false).unwrap();
+        let rows = read_rows(&bytes, SALES_LINE_COLUMNS, parse_sales_line).unwrap();
+        let input = rows[0].1.as_ref().unwrap();
+        assert_eq!(
+            (
+                input.part_no.as_deref(),
+                input.name.as_str(),
+                input.unit_price,
+                input.qty,
+                input.outsourced
+            ),
+            (Some("BRK-1001"), "브래킷 A", 12_000, 5, true)
+        );
+        // Typed with thousands separators, too; a word where a number goes is the row's problem.
+        assert_eq!(whole(Field::Price, " 12,000 ").unwrap(), 12_000);
+        assert!(whole(Field::Price, "만이천").is_err());
     }
 
     #[test]
@@ -517,4 +564,54 @@ mod tests {
             (4, Some("2208162517"))
         );
     }
+}
+
+/// The lines of a sales order, as exported and imported (the same layout).
+pub const SALES_LINE_COLUMNS: &[Column] = &[
+    Column("품번", "Part number", 16.0),
+    Column("품명", "Name", 28.0),
+    Column("규격", "Spec", 20.0),
+    Column("단가", "Unit price", 14.0),
+    Column("수량", "Quantity", 10.0),
+    Column("금액", "Amount", 14.0),
+    Column("외주", "Outsourced", 8.0),
+    Column("비고", "Note", 24.0),
+];
+
+pub fn sales_line_cells(l: linesight_mes::sales::SalesOrderLine) -> Vec<Cell> {
+    vec![
+        l.part_no.into(),
+        text(l.name),
+        l.spec.into(),
+        number(Some(l.unit_price)),
+        number(Some(l.qty)),
+        number(Some(l.amount)),
+        tick(l.outsourced),
+        l.note.into(),
+    ]
+}
+
+/// A whole number as typed or as Excel stores it ("12,000", "12000", 12000).
+fn whole(field: Field, v: &str) -> Result<i64, MesError> {
+    v.trim()
+        .replace(',', "")
+        .parse::<i64>()
+        .map_err(|_| invalid(field, Rule::Format))
+}
+
+/// One imported line; the amount column is only shown (the store computes it).
+pub fn parse_sales_line(
+    cell: &dyn Fn(usize) -> String,
+) -> Result<linesight_mes::sales::SalesLineInput, MesError> {
+    Ok(linesight_mes::sales::SalesLineInput {
+        id: None,
+        item_id: None,
+        part_no: optional(cell(0)),
+        name: cell(1),
+        spec: optional(cell(2)),
+        unit_price: whole(Field::Price, &cell(3))?,
+        qty: whole(Field::Quantity, &cell(4))?,
+        outsourced: parse_tick(&cell(6))?,
+        note: optional(cell(7)),
+    })
 }

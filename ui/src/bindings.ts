@@ -222,6 +222,13 @@ export const commands = {
 	exportPurchaseOrders: (query: PurchaseOrderQuery) => __TAURI_INVOKE<string>("export_purchase_orders", { query }),
 	/**  The purchase-order form (구매발주서) as a PDF in the exports folder; returns its path. */
 	purchaseOrderPdf: (id: number) => __TAURI_INVOKE<string>("purchase_order_pdf", { id }),
+	/**
+	 *  Reads order lines from an .xlsx file (base64) in the exported layout, all
+	 *  or none, for the order form; nothing is stored until the order is saved.
+	 */
+	importSalesLines: (fileBase64: string) => __TAURI_INVOKE<SalesLineInput[]>("import_sales_lines", { fileBase64 }),
+	/**  The lines of a sales order as an Excel file in the layout that imports back. */
+	exportSalesOrderLines: (id: number) => __TAURI_INVOKE<string>("export_sales_order_lines", { id }),
 	getCompany: () => __TAURI_INVOKE<Company>("get_company"),
 	/**  The seal image as a data URL to show; none when there is none. */
 	companySeal: () => __TAURI_INVOKE<string | null>("company_seal"),

@@ -14,7 +14,7 @@ use crate::{
     audit::{self, Action, Entry},
     auth::User,
     inspections::stamp,
-    master::{MAX_PAGE, MAX_ROWS},
+    master::{ImportRows, MAX_PAGE, MAX_ROWS, RowProblem},
     production::{
         WorkOrderDetail,
         work_orders::{OperationPlanInput, WorkOrderInput, create_in},
@@ -136,7 +136,7 @@ pub struct SalesOrderDetail {
 
 /// A line as the form or an import sends it. With an item, its part
 /// number, name and spec come from the item master.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct SalesLineInput {
@@ -274,6 +274,58 @@ pub(crate) async fn check_lines(
         });
     }
     Ok(out)
+}
+
+impl Store {
+    /// Checks the lines of an import, all or none: a line whose part number
+    /// is an item's becomes that item's line; any bad row refuses the file
+    /// with every bad row named. Nothing is stored: the lines go to the form.
+    pub async fn check_imported_lines(
+        &self,
+        rows: ImportRows<SalesLineInput>,
+    ) -> Result<Vec<SalesLineInput>> {
+        let mut conn = self.pool.acquire().await?;
+        let mut lines = Vec::with_capacity(rows.len());
+        let mut problems = Vec::new();
+        if rows.len() > MAX_LINES {
+            return Err(Error::Invalid {
+                field: Field::Lines,
+                rule: Rule::OutOfRange {
+                    min: 1,
+                    max: MAX_LINES as i64,
+                },
+            });
+        }
+        for (row, parsed) in rows {
+            let checked = match parsed {
+                Ok(mut line) => {
+                    let item: Option<i64> = match &line.part_no {
+                        Some(p) => {
+                            sqlx::query_scalar("SELECT id FROM items WHERE part_no = ? AND active")
+                                .bind(p.trim())
+                                .fetch_optional(&mut *conn)
+                                .await?
+                        }
+                        None => None,
+                    };
+                    line.item_id = item.map(|i| i as i32);
+                    check_lines(&mut conn, std::slice::from_ref(&line))
+                        .await
+                        .map(|_| line)
+                }
+                Err(e) => Err(e),
+            };
+            match checked {
+                Ok(line) => lines.push(line),
+                Err(Error::Invalid { field, rule }) => problems.push(RowProblem { row, field, rule }),
+                Err(other) => return Err(other),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::ImportRefused { problems });
+        }
+        Ok(lines)
+    }
 }
 
 /// `PREFIX-YYMMDD-NNN`, the next number of the day in `table`.
@@ -1110,5 +1162,47 @@ mod tests {
         let audit = store.audit_recent(100).await.unwrap();
         assert!(audit.iter().filter(|r| r.entity == "sales_order").count() >= 5);
         assert!(audit.iter().any(|r| r.entity == "purchase_order"));
+    }
+
+    #[tokio::test]
+    async fn imported_lines_find_their_items_or_are_refused_row_by_row() {
+        let (_dir, store, _admin, item) = plant().await;
+        let ok = |part: Option<&str>, name: &str, qty| {
+            Ok(SalesLineInput {
+                part_no: part.map(Into::into),
+                ..line(None, name, 1_000, qty)
+            })
+        };
+        let lines = store
+            .check_imported_lines(vec![(2, ok(Some("br-100"), "", 3)), (3, ok(None, "특주품", 1))])
+            .await
+            .unwrap();
+        assert_eq!(
+            lines[0].item_id,
+            Some(item as i32),
+            "found by its part number, any case"
+        );
+        assert_eq!(lines[1].item_id, None);
+        let refused = store
+            .check_imported_lines(vec![
+                (2, ok(None, "좋은 행", 1)),
+                (3, ok(None, "", 1)),
+                (4, ok(None, "수량 없음", 0)),
+                (
+                    5,
+                    Err(Error::Invalid {
+                        field: Field::Price,
+                        rule: Rule::Format,
+                    }),
+                ),
+            ])
+            .await;
+        let Err(Error::ImportRefused { problems }) = refused else {
+            panic!("{refused:?}")
+        };
+        assert_eq!(
+            problems.iter().map(|p| (p.row, p.field)).collect::<Vec<_>>(),
+            [(3, Field::Name), (4, Field::Quantity), (5, Field::Price)]
+        );
     }
 }

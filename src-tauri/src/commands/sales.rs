@@ -4,6 +4,7 @@
 //! Office staff (admin, manager) change them; viewers read; operators have
 //! no access.
 
+use base64::Engine;
 use chrono::NaiveDate;
 use linesight_mes::{
     auth::Role,
@@ -12,7 +13,7 @@ use linesight_mes::{
         OutsourcingInput, PurchaseOrder, PurchaseOrderDetail, PurchaseOrderInput, PurchaseOrderPage,
         PurchaseOrderQuery,
     },
-    sales::{SalesOrder, SalesOrderDetail, SalesOrderInput, SalesOrderPage, SalesOrderQuery},
+    sales::{SalesLineInput, SalesOrder, SalesOrderDetail, SalesOrderInput, SalesOrderPage, SalesOrderQuery},
 };
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
@@ -354,4 +355,58 @@ pub async fn purchase_order_pdf(state: State<'_, AppState>, id: i32) -> AppResul
     .map_err(|_| crate::error::AppError::new(crate::error::ErrorCode::Internal))?
     .map_err(crate::error::AppError::export)?;
     Ok(path.display().to_string())
+}
+
+/// Reads order lines from an .xlsx file (base64) in the exported layout, all
+/// or none, for the order form; nothing is stored until the order is saved.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_sales_lines(
+    state: State<'_, AppState>,
+    file_base64: String,
+) -> AppResult<Vec<SalesLineInput>> {
+    state.require_role(&EDITS)?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(file_base64)
+        .map_err(|_| crate::error::AppError::new(crate::error::ErrorCode::ImportFile))?;
+    let rows = tokio::task::spawn_blocking(move || {
+        crate::sheets::read_rows(
+            &bytes,
+            crate::sheets::SALES_LINE_COLUMNS,
+            crate::sheets::parse_sales_line,
+        )
+    })
+    .await
+    .map_err(|_| crate::error::AppError::new(crate::error::ErrorCode::Internal))??;
+    if rows.is_empty() {
+        return Err(crate::error::AppError::with_message(
+            crate::error::ErrorCode::ImportFile,
+            "파일에 가져올 행이 없습니다. 첫 행 아래에 자료를 넣으세요.",
+            "The file has no rows to import below its header.",
+        ));
+    }
+    Ok(state.store.check_imported_lines(rows).await?)
+}
+
+/// The lines of a sales order as an Excel file in the layout that imports back.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_sales_order_lines(state: State<'_, AppState>, id: i32) -> AppResult<String> {
+    state.require_role(&READS)?;
+    let order = state.store.sales_order(id.into()).await?;
+    let rows = order
+        .lines
+        .into_iter()
+        .map(crate::sheets::sales_line_cells)
+        .collect();
+    let title = ("수주품목", "Order lines");
+    export::to_file(
+        state.exports_dir.clone(),
+        title,
+        title,
+        crate::sheets::SALES_LINE_COLUMNS,
+        rows,
+        false,
+    )
+    .await
 }

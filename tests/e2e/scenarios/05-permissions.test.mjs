@@ -158,6 +158,8 @@ const ARGS = {
   create_outsourcing_order: { input: { salesOrderId: NONE, supplierId: NONE, orderDate: "2026-01-02", dueDate: "2026-01-01", remarks: null, lines: [] } },
   receive_purchase_order: { id: NONE, receivedOn: "2026-01-01" },
   purchase_order_pdf: { id: NONE },
+  import_sales_lines: { fileBase64: "" },
+  export_sales_order_lines: { id: NONE },
   get_company: {},
   company_seal: {},
   save_company: { input: { name: "", bizNo: null, ceo: null, address: null, phone: null, fax: null, hasSeal: false }, seal: { kind: "keep" } },

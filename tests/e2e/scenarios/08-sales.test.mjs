@@ -1,15 +1,16 @@
 // Order to shipment on the demo plant: the office enters a sales order for a
-// customer with an item line and a one-off line, issues a work order for the
-// first and an outsourcing purchase order for the second, receives the
-// goods, completes the work, and ships the order; the lists show the money
-// the store computed at every step.
+// customer with its lines imported from Excel (an item, a one-off part and
+// an outsourced process), issues a work order for the item and an
+// outsourcing purchase order for the rest, prints the purchase-order form,
+// receives the goods, completes the work, and ships the order; the lists
+// show the money the store computed at every step.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { after, test } from "node:test";
 import { By, Key } from "selenium-webdriver";
-import { launch, outputDir, retryStale, stopTauriDriver } from "../harness.mjs";
+import { launch, outputDir, repoRoot, retryStale, stopTauriDriver } from "../harness.mjs";
 
 const out = outputDir("08-sales");
 const dataDir = path.join(out, "data");
@@ -73,21 +74,16 @@ test("a sales order goes from entry through outsourcing and work to shipment", a
     await app.click("so-add");
     await app.type("so-name", "컨베이어 브래킷 1차 납품");
     await pickPartner("so-customer", "대성모터스");
-    await app.choose("so-lines-item-0", "BRK-1001 브래킷 A");
-    await app.type("so-lines-price-0", "12000");
-    await app.type("so-lines-qty-0", "5");
-    await app.click("so-lines-add");
-    await app.type("so-lines-name-1", "아연 도금 가공");
-    await app.type("so-lines-price-1", "411500");
-    await app.type("so-lines-qty-1", "3");
-    await app.waitForText("so-lines-total", "1,294,500");
+    // The lines come from an Excel file in the layout the app exports.
+    await driver.findElement(app.byTestId("so-lines-import-input")).sendKeys(path.join(repoRoot, "tests/fixtures/xlsx/order-lines.xlsx"));
+    await app.waitForText("so-lines-total", "1,464,500");
     await app.screenshot("sales-order-entry");
     await app.click("so-save");
     await app.dialogsClosed();
     await waitFor("so-status-received", "so-table");
     const no = await app.text("so-no");
     assert.match(no, /^SO-\d{6}-\d{3}$/);
-    await app.waitForText("so-totals", "1,294,500");
+    await app.waitForText("so-totals", "1,464,500");
 
     // A work order for the item line; the one-off line goes to a supplier.
     await app.click("so-issue");
@@ -96,14 +92,13 @@ test("a sales order goes from entry through outsourcing and work to shipment", a
     await waitFor("so-status-in_work", "so-table");
     await app.click("so-outsource");
     await pickPartner("po-supplier", "동방철강");
-    await (await app.find("po-price-2")).click();
-    await app.type("po-price-2", "300000");
-    // The line is chosen by its row's checkbox.
+    // The line marked outsourced in the file is chosen; the one-off rail goes too, at its price.
+    await app.type("po-price-3", "300000");
     const outsourceRows = await driver.findElements(By.css(".ant-modal-wrap .ant-table-tbody tr.ant-table-row"));
     await (await outsourceRows[0].findElement(By.css(".ant-checkbox-input"))).click();
     await app.click("so-outsource-ok");
     await app.dialogsClosed();
-    await app.waitForText("so-totals", "900,000");
+    await app.waitForText("so-totals", "1,070,000");
     await (await (await app.find("so-table")).findElement(By.css(".ant-table-row-expand-icon"))).click();
     await app.waitForText("so-lines-view", "PO-");
     await app.screenshot("sales-order-in-work");
@@ -112,7 +107,7 @@ test("a sales order goes from entry through outsourcing and work to shipment", a
     await app.click("menu-group-purchasing");
     await clickWhenReady("menu-goodsReceipt");
     await app.type("po-search", no + Key.ENTER);
-    await app.waitForText("po-totals", "990,000");
+    await app.waitForText("po-totals", "1,177,000");
     // The purchase-order form, as the supplier will read it.
     await app.click("po-pdf");
     const exports = path.join(dataDir, "exports");
@@ -122,16 +117,15 @@ test("a sales order goes from entry through outsourcing and work to shipment", a
       "no purchase-order PDF was written",
     );
     const text = execFileSync("pdftotext", ["-layout", path.join(exports, pdf), "-"], { encoding: "utf8" });
-    for (const expected of ["구매발주서", "동방철강", "(주)한결정밀", "아연 도금 가공", "300,000", "900,000", "90,000", "990,000", "금 구십구만 원정", "승인"]) {
+    for (const expected of ["구매발주서", "동방철강", "(주)한결정밀", "특주 가이드 레일", "아연 도금 가공", "900,000", "1,070,000", "107,000", "1,177,000", "금 일백일십칠만칠천 원정", "승인"]) {
       assert.ok(text.includes(expected), `${expected} not in the PDF:\n${text}`);
     }
     execFileSync("pdftoppm", ["-r", "60", "-png", "-singlefile", path.join(exports, pdf), path.join(out, "purchase-order-form")]);
     await app.click("po-receive");
     await app.click("po-receive-ok");
     await app.dialogsClosed();
-    // Received orders leave the list of orders to receive.
-    await app.choose("po-status", "O02 입고");
-    await waitFor("po-status-received", "po-receipt-screen");
+    // A received order leaves the list of orders to receive.
+    await app.waitForText("po-totals", "0건");
     await app.screenshot("goods-receipt");
 
     // The work order is done (the office completes it), and with it the order.

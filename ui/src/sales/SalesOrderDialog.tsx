@@ -2,6 +2,7 @@ import { Checkbox, Form, Input, InputNumber, Modal, Space } from "antd";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { commands, type Item, type SalesLineInput, type SalesOrderDetail } from "../bindings";
+import { ImportButton } from "../components";
 import { ALL_IN_USE } from "../master/MasterList";
 import { PartnerField } from "../master/PartnerPicker";
 import { useNotify } from "../notify";
@@ -127,6 +128,18 @@ export default function SalesOrderDialog({ editing, onClose, onSaved }: { editin
           </Form.Item>
         </Space>
       </Form>
+      <Space style={{ marginBottom: 8 }}>
+        <ImportButton
+          testId="so-lines-import"
+          run={async (base64) => {
+            const imported = await commands.importSalesLines(base64);
+            // Imported lines follow the ones already filled in; an untouched blank line goes.
+            setLines((all) => [...all.filter((l) => l.itemId !== null || l.name.trim() !== ""), ...imported]);
+            return imported.length;
+          }}
+          onDone={() => undefined}
+        />
+      </Space>
       <LinesEditor lines={lines} onChange={setLines} items={items} withOutsourced testId="so-lines" />
     </Modal>
   );

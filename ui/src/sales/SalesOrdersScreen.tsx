@@ -265,6 +265,8 @@ export default function SalesOrdersScreen({ session }: { session: Session }) {
           expandedRowRender: (o) => {
             const d = details[o.id];
             return d ? (
+              <Space orientation="vertical" style={{ width: "100%" }}>
+              <ExportButton run={() => commands.exportSalesOrderLines(o.id)} testId="so-lines-export" />
               <Table<SalesOrderLine>
                 size="small"
                 className="one-line-table"
@@ -285,6 +287,7 @@ export default function SalesOrdersScreen({ session }: { session: Session }) {
                   { title: t("sales.purchaseOrders"), render: (_, l) => l.purchaseOrderNos ?? "" },
                 ]}
               />
+              </Space>
             ) : (
               t("app.loading")
             );
