@@ -904,7 +904,7 @@ export type OutsourcingInput = {
 };
 
 /**  The kinds of record that keep files. */
-export type Owner = "item";
+export type Owner = "item" | "sales_order" | "sales_order_line";
 
 /**  One page of a list and how many rows match in all. */
 export type Page<T> = {

@@ -20,6 +20,8 @@ use crate::{
 #[sqlx(rename_all = "snake_case")]
 pub enum Owner {
     Item,
+    SalesOrder,
+    SalesOrderLine,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -112,8 +114,26 @@ impl Store {
         }
         let now = Utc::now();
         let mut tx = self.write().await?;
-        match new.owner {
-            Owner::Item => get_in::<Item>(&mut tx, new.owner_id).await.map(|_| ())?,
+        let exists: bool = match new.owner {
+            Owner::Item => get_in::<Item>(&mut tx, new.owner_id).await.map(|_| true)?,
+            Owner::SalesOrder => {
+                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM sales_orders WHERE id = ?)")
+                    .bind(new.owner_id)
+                    .fetch_one(&mut *tx)
+                    .await?
+            }
+            Owner::SalesOrderLine => {
+                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM sales_order_lines WHERE id = ?)")
+                    .bind(new.owner_id)
+                    .fetch_one(&mut *tx)
+                    .await?
+            }
+        };
+        if !exists {
+            return Err(Error::NotFound {
+                entity: "attachment owner",
+                id: new.owner_id,
+            });
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO attachments (owner, owner_id, name, sha256, size, media_type, user_id, created_at)

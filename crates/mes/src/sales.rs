@@ -1205,4 +1205,58 @@ mod tests {
             [(3, Field::Name), (4, Field::Quantity), (5, Field::Price)]
         );
     }
+
+    #[tokio::test]
+    async fn orders_and_their_lines_keep_drawings() {
+        use crate::attachments::{NewAttachment, Owner};
+        let (_dir, store, admin, item) = plant().await;
+        let customer = partner(&store, &admin, "대한기계", PartnerKind::Customer).await;
+        let so = store
+            .save_sales_order(
+                None,
+                order(customer, vec![line(Some(item), "", 1, 1)]),
+                &admin,
+                "pc",
+            )
+            .await
+            .unwrap();
+        let file = |owner, owner_id| NewAttachment {
+            owner,
+            owner_id,
+            name: "도면 A-100.pdf".into(),
+            sha256: "a".repeat(64),
+            size: 1_024,
+            media_type: "application/pdf".into(),
+        };
+        store
+            .add_attachment(file(Owner::SalesOrder, so.order.id), &admin, "pc")
+            .await
+            .unwrap();
+        store
+            .add_attachment(file(Owner::SalesOrderLine, so.lines[0].id), &admin, "pc")
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .list_attachments(Owner::SalesOrder, so.order.id)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert_eq!(
+            store
+                .list_attachments(Owner::SalesOrderLine, so.lines[0].id)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(matches!(
+            store
+                .add_attachment(file(Owner::SalesOrder, 999), &admin, "pc")
+                .await,
+            Err(Error::NotFound { .. })
+        ));
+    }
 }

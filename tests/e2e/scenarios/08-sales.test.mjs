@@ -6,10 +6,10 @@
 // show the money the store computed at every step.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, test } from "node:test";
-import { By, Key } from "selenium-webdriver";
+import { By, Key, until } from "selenium-webdriver";
 import { launch, outputDir, repoRoot, retryStale, stopTauriDriver } from "../harness.mjs";
 
 const out = outputDir("08-sales");
@@ -84,6 +84,15 @@ test("a sales order goes from entry through outsourcing and work to shipment", a
     const no = await app.text("so-no");
     assert.match(no, /^SO-\d{6}-\d{3}$/);
     await app.waitForText("so-totals", "1,464,500");
+    // The customer's drawing goes with the order (도면등록).
+    const drawing = path.join(out, "고객 도면 A-100.pdf");
+    writeFileSync(drawing, "%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n");
+    await app.click("so-files");
+    await (await driver.wait(until.elementLocated(By.css(".ant-upload input[type=file]")), TIMEOUT)).sendKeys(drawing);
+    await app.waitForText("files-table", "고객 도면 A-100.pdf");
+    await app.screenshot("order-drawing");
+    await driver.findElement(By.css(".ant-modal-wrap .ant-modal-close")).click();
+    await app.dialogsClosed();
 
     // A work order for the item line; the one-off line goes to a supplier.
     await app.click("so-issue");
@@ -166,6 +175,9 @@ test("a sales order goes from entry through outsourcing and work to shipment", a
     await app.type("so-search", no + Key.ENTER);
     await waitFor("so-status-shipped", "so-table");
     await app.screenshot("sales-order-shipped");
+  } catch (e) {
+    await app.screenshot("failure");
+    throw e;
   } finally {
     await app.quit();
   }

@@ -1,10 +1,11 @@
-import { PlusOutlined } from "@ant-design/icons";
+import { PaperClipOutlined, PlusOutlined } from "@ant-design/icons";
 import { Button, Checkbox, Input, InputNumber, Modal, Select, Space, Table, Tag, Typography } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
   commands,
   events,
+  type Owner,
   type SalesOrder,
   type SalesOrderDetail,
   type SalesOrderLine,
@@ -15,6 +16,7 @@ import {
 } from "../bindings";
 import { DayRange, ExportButton } from "../components";
 import { won } from "../format";
+import AttachmentsDialog from "../master/AttachmentsDialog";
 import { PartnerField } from "../master/PartnerPicker";
 import { useNotify } from "../notify";
 import { canPlan, today } from "../production/common";
@@ -189,6 +191,7 @@ export default function SalesOrdersScreen({ session }: { session: Session }) {
   const [expanded, setExpanded] = useState<number[]>([]);
   const [editing, setEditing] = useState<SalesOrderDetail | "new" | null>(null);
   const [dialog, setDialog] = useState<{ kind: "issue" | "outsource"; detail: SalesOrderDetail } | null>(null);
+  const [files, setFiles] = useState<{ owner: Owner; id: number; title: string } | null>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -285,6 +288,14 @@ export default function SalesOrdersScreen({ session }: { session: Session }) {
                   { title: t("sales.outsourced"), render: (_, l) => (l.outsourced ? "✓" : "") },
                   { title: t("sales.workOrders"), render: (_, l) => l.workOrderNos ?? "" },
                   { title: t("sales.purchaseOrders"), render: (_, l) => l.purchaseOrderNos ?? "" },
+                  {
+                    title: "",
+                    render: (_, l) => (
+                      <Button size="small" icon={<PaperClipOutlined />} onClick={() => setFiles({ owner: "sales_order_line", id: l.id, title: t("sales.lineFiles", { no: o.no, seq: l.seq, name: l.name }) })} data-testid={`so-line-files-${l.seq}`}>
+                        {t("sales.drawings")}
+                      </Button>
+                    ),
+                  },
                 ]}
               />
               </Space>
@@ -306,20 +317,22 @@ export default function SalesOrdersScreen({ session }: { session: Session }) {
           { title: t("sales.outsourcingCost"), align: "right", render: (_, o) => won(o.outsourcingCost) },
           {
             title: "",
-            render: (_, o) =>
-              editor && (
+            render: (_, o) => (
                 <Space size={4}>
-                  {(o.status === "quotation" || o.status === "received") && (
+                  <Button size="small" icon={<PaperClipOutlined />} onClick={() => setFiles({ owner: "sales_order", id: o.id, title: t("sales.orderFiles", { no: o.no, name: o.name }) })} data-testid="so-files">
+                    {t("sales.drawings")}
+                  </Button>
+                  {editor && (o.status === "quotation" || o.status === "received") && (
                     <Button size="small" onClick={() => open(o.id, setEditing)} data-testid="so-edit">
                       {t("master.edit")}
                     </Button>
                   )}
-                  {o.status === "quotation" && (
+                  {editor && o.status === "quotation" && (
                     <Button size="small" type="primary" onClick={() => void confirm(o)} data-testid="so-confirm">
                       {t("sales.confirm")}
                     </Button>
                   )}
-                  {(o.status === "received" || o.status === "in_work") && (
+                  {editor && (o.status === "received" || o.status === "in_work") && (
                     <>
                       <Button size="small" onClick={() => open(o.id, (d) => setDialog({ kind: "issue", detail: d }))} data-testid="so-issue">
                         {t("sales.issue")}
@@ -348,6 +361,7 @@ export default function SalesOrdersScreen({ session }: { session: Session }) {
           }}
         />
       )}
+      {files && <AttachmentsDialog session={session} owner={files.owner} ownerId={files.id} title={files.title} onClose={() => setFiles(null)} />}
       {dialog?.kind === "issue" && <IssueDialog detail={dialog.detail} onClose={() => setDialog(null)} />}
       {dialog?.kind === "outsource" && <OutsourceDialog detail={dialog.detail} onClose={() => setDialog(null)} />}
     </Space>

@@ -94,6 +94,7 @@ function Screen({ screen, session, info }: { screen: ScreenKey; session: Session
       return <LeadTimesScreen session={session} />;
     case "salesOrder":
     case "salesOrderList":
+    case "drawings":
       return <SalesOrdersScreen session={session} />;
     case "shipments":
       return <ShipmentsScreen session={session} />;
