@@ -88,6 +88,7 @@ export default function PurchaseOrdersScreen({ session, mode }: { session: Sessi
   const [search, setSearch] = useState("");
   const [status, setStatus] = useState<PurchaseStatus | null>(mode === "receipt" ? "ordered" : null);
   const [range, setRange] = useState({ first: "", last: "" });
+  const [supplierId, setSupplierId] = useState<number | null>(null);
   const [page, setPage] = useState(1);
   const [data, setData] = useState<PurchaseOrderPage>({ rows: [], total: 0, totals: { supply: 0, vat: 0, total: 0 } });
   const [details, setDetails] = useState<Record<number, PurchaseOrderDetail>>({});
@@ -97,7 +98,7 @@ export default function PurchaseOrdersScreen({ session, mode }: { session: Sessi
   const [tick, setTick] = useState(0);
   const reload = useCallback(() => setTick((k) => k + 1), []);
   useSalesChanged(reload);
-  const query: PurchaseOrderQuery = { search: search.trim() || null, status, supplierId: null, from: range.first || null, to: range.last || null, offset: (page - 1) * PAGE, limit: PAGE };
+  const query: PurchaseOrderQuery = { search: search.trim() || null, status, supplierId, from: range.first || null, to: range.last || null, offset: (page - 1) * PAGE, limit: PAGE };
   const key = JSON.stringify(query);
   useEffect(() => {
     let cancelled = false;
@@ -150,6 +151,7 @@ export default function PurchaseOrdersScreen({ session, mode }: { session: Sessi
           data-testid="po-status"
         />
         <DayRange first={range.first} last={range.last} onChange={(first, last) => (setRange({ first, last }), setPage(1))} />
+        <PartnerField value={supplierId} onChange={(id) => (setSupplierId(id), setPage(1))} initialName={null} testId="po-filter-supplier" />
         <ExportButton run={() => commands.exportPurchaseOrders(query)} testId="po-export" />
         {editor && mode === "orders" && (
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="po-add">

@@ -49,12 +49,13 @@ export function useSalesOrders(fixedStatus: SalesStatus | null) {
   const [search, setSearch] = useState("");
   const [status, setStatus] = useState<SalesStatus | null>(fixedStatus);
   const [range, setRange] = useState({ first: "", last: "" });
+  const [customerId, setCustomerId] = useState<number | null>(null);
   const [page, setPage] = useState(1);
   const [data, setData] = useState<SalesOrderPage>({ rows: [], total: 0, totals: { estimate: 0, finalPrice: 0, outsourcingCost: 0, gaCost: 0 } });
   const [tick, setTick] = useState(0);
   const reload = useCallback(() => setTick((k) => k + 1), []);
   useSalesChanged(reload);
-  const query: SalesOrderQuery = { search: search.trim() || null, status, customerId: null, from: range.first || null, to: range.last || null, offset: (page - 1) * PAGE, limit: PAGE };
+  const query: SalesOrderQuery = { search: search.trim() || null, status, customerId, from: range.first || null, to: range.last || null, offset: (page - 1) * PAGE, limit: PAGE };
   const key = JSON.stringify(query);
   useEffect(() => {
     let cancelled = false;
@@ -70,7 +71,7 @@ export function useSalesOrders(fixedStatus: SalesStatus | null) {
       cancelled = true;
     };
   }, [key, tick, notify]);
-  return { search, setSearch, status, setStatus, range, setRange, page, setPage, data, query, reload };
+  return { search, setSearch, status, setStatus, range, setRange, customerId, setCustomerId, page, setPage, data, query, reload };
 }
 
 /** Work orders for the chosen in-house lines of an order. */
@@ -244,6 +245,7 @@ export default function SalesOrdersScreen({ session }: { session: Session }) {
           data-testid="so-status"
         />
         <DayRange first={list.range.first} last={list.range.last} onChange={(first, last) => (list.setRange({ first, last }), list.setPage(1))} />
+        <PartnerField value={list.customerId} onChange={(id) => (list.setCustomerId(id), list.setPage(1))} initialName={null} testId="so-filter-customer" />
         <ExportButton run={() => commands.exportSalesOrders(list.query)} testId="so-export" />
         {editor && (
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing("new")} data-testid="so-add">

@@ -2,6 +2,7 @@ import { Button, Input, Segmented, Space, Table, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { commands, type SalesOrder, type Session } from "../bindings";
+import { ExportButton } from "../components";
 import { dateTime } from "../format";
 import { useNotify } from "../notify";
 import { canPlan, today } from "../production/common";
@@ -45,6 +46,7 @@ export default function ShipmentsScreen({ session }: { session: Session }) {
           ]}
           data-testid="shipments-view"
         />
+        <ExportButton run={() => commands.exportSalesOrders({ ...list.query, offset: 0 })} testId="shipments-export" />
         {pending && canPlan(session) && (
           <>
             <Typography.Text>{t("shipments.shipDate")}</Typography.Text>
