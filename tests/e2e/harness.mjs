@@ -88,8 +88,26 @@ export async function launch(dataDir, shotsDir) {
       await driver.wait(until.elementIsVisible(el), TIMEOUT, `[data-testid=${id}] stays hidden`);
       return el;
     },
+    /** Clicks once the element takes clicks (a toast or a closing overlay may cover it a moment). */
     async click(id) {
-      await (await app.find(id)).click();
+      await driver.wait(
+        async () => {
+          try {
+            await (await app.find(id)).click();
+            return true;
+          } catch (e) {
+            if (
+              e instanceof wdError.ElementClickInterceptedError ||
+              e instanceof wdError.ElementNotInteractableError ||
+              e instanceof wdError.StaleElementReferenceError
+            )
+              return false;
+            throw e;
+          }
+        },
+        TIMEOUT,
+        `[data-testid=${id}] never took a click`,
+      );
     },
     /** Types into the input with this test id, or the one inside it (antd wraps some). */
     async type(id, text) {

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { after, test } from "node:test";
 import { By } from "selenium-webdriver";
-import { launch, outputDir, stopTauriDriver } from "../harness.mjs";
+import { launch, outputDir, retryStale, stopTauriDriver } from "../harness.mjs";
 
 const out = outputDir("02-inspection-station");
 const dataDir = path.join(out, "data");
@@ -64,8 +64,11 @@ test("inspection station: start the demo line, see parts judged, open an NG part
     // The history lists every stored verdict; an NG is reviewed as a false alarm.
     await app.click("menu-defectLog");
     const table = await app.find("history-table");
-    const rows = await table.findElements(By.css("tbody tr.ant-table-row"));
-    assert.equal(rows.length, total, "one history row per judged part");
+    await app.driver.wait(
+      retryStale(async () => (await table.findElements(By.css("tbody tr.ant-table-row"))).length === total),
+      15_000,
+      "one history row per judged part",
+    );
     const review = await table.findElement(By.xpath(".//button[normalize-space()='오검출']"));
     await review.click();
     await app.driver.wait(

@@ -85,7 +85,7 @@ const ARGS = {
   save_partner: { id: null, input: { kind: "customer", name: "", bizNo: null, ceo: null, phone: null, fax: null, address: null, remarks: null, active: true } },
   export_partners: { query: nothing },
   list_items: { query: page },
-  save_item: { id: null, input: { partNo: "", name: "", spec: null, unit: "EA", remarks: null, active: true } },
+  save_item: { id: null, input: { partNo: "", name: "", spec: null, unit: "EA", remarks: null, active: true, serialized: false } },
   export_items: { query: nothing },
   list_processes: { query: page },
   save_process: { id: null, input: { code: "", name: "", seq: 0, inspection: false, remarks: null, active: true } },

@@ -53,7 +53,18 @@ test("a sales order goes from entry through outsourcing and work to shipment", a
     );
   /** Picks the partner named `name` in the picker opened by `field`. */
   const pickPartner = async (field, name) => {
-    await app.click(`${field}-pick`);
+    // A dialog still zooming in can swallow the click: click until the picker is there.
+    await driver.wait(
+      retryStale(async () => {
+        const [search] = await driver.findElements(app.byTestId("partner-picker-search"));
+        if (search !== undefined && (await search.isDisplayed())) return true;
+        await (await app.find(`${field}-pick`)).click().catch(() => undefined);
+        await driver.sleep(400);
+        return false;
+      }),
+      TIMEOUT,
+      `the partner picker of ${field} does not open`,
+    );
     await app.type("partner-picker-search", name + Key.ENTER);
     await driver.wait(
       retryStale(async () => {
