@@ -31,6 +31,21 @@ test("a sales order goes from entry through outsourcing and work to shipment", a
       TIMEOUT,
       `no [data-testid=${id}] in ${within}`,
     );
+  /** Opens the screen `key` from the menu: a menu still sliding open can take a click elsewhere, so click until its tab is there. */
+  const openScreen = (key) =>
+    driver.wait(
+      retryStale(async () => {
+        const [tab] = await driver.findElements(app.byTestId(`tab-${key}`));
+        // A toast or a closing dialog may cover the tab a moment: then try again.
+        if (tab !== undefined && (await tab.isDisplayed())) return tab.click().then(() => true, () => false);
+        const [item] = await driver.findElements(app.byTestId(`menu-${key}`));
+        if (item !== undefined) await item.click().catch(() => undefined);
+        await driver.sleep(400);
+        return false;
+      }),
+      TIMEOUT,
+      `the ${key} screen does not open`,
+    );
   /** Clicks `id` once it takes clicks (a menu still sliding open refuses them). */
   const clickWhenReady = (id) =>
     driver.wait(
@@ -81,7 +96,7 @@ test("a sales order goes from entry through outsourcing and work to shipment", a
   try {
     await app.setUpAdmin(admin, { demoPlant: true });
     await app.click("menu-group-sales");
-    await clickWhenReady("menu-salesOrder");
+    await openScreen("salesOrder");
     await app.click("so-add");
     await app.type("so-name", "컨베이어 브래킷 1차 납품");
     await pickPartner("so-customer", "대성모터스");
@@ -125,7 +140,7 @@ test("a sales order goes from entry through outsourcing and work to shipment", a
 
     // Goods receipt of the outsourced line.
     await app.click("menu-group-purchasing");
-    await clickWhenReady("menu-goodsReceipt");
+    await openScreen("goodsReceipt");
     await app.type("po-search", no + Key.ENTER);
     await app.waitForText("po-totals", "1,177,000");
     // The purchase-order form, as the supplier will read it.
@@ -150,12 +165,12 @@ test("a sales order goes from entry through outsourcing and work to shipment", a
 
     // The work order is done (the office completes it), and with it the order.
     await app.click("menu-group-production");
-    await clickWhenReady("menu-workOrders");
+    await openScreen("workOrders");
     await app.type("work-orders-search", no + Key.ENTER);
     await oneRow("work-orders-table", "BRK-1001");
     await clickWhenReady("wo-release");
     await waitFor("wo-status-in_work", "work-orders-table");
-    await clickWhenReady("menu-productionResults");
+    await openScreen("productionResults");
     await app.choose("results-status", "작업중");
     await app.type("results-search", no + Key.ENTER);
     await oneRow("results-table", "BRK-1001");
@@ -165,7 +180,7 @@ test("a sales order goes from entry through outsourcing and work to shipment", a
     await app.dialogsClosed();
 
     // Shipment (the sales menu is still open).
-    await clickWhenReady("menu-shipments");
+    await openScreen("shipments");
     const shipments = await app.find("shipments-table");
     await driver.wait(
       retryStale(async () => (await shipments.getText()).includes(no)),
@@ -182,7 +197,7 @@ test("a sales order goes from entry through outsourcing and work to shipment", a
       TIMEOUT,
       "the order is not among the shipped",
     );
-    await clickWhenReady("menu-salesOrder");
+    await openScreen("salesOrder");
     await app.type("so-search", no + Key.ENTER);
     await waitFor("so-status-shipped", "so-table");
     await app.screenshot("sales-order-shipped");
