@@ -435,6 +435,56 @@ fn cell_text(c: &Data) -> String {
     }
 }
 
+/// The lines of a sales order, as exported and imported (the same layout).
+pub const SALES_LINE_COLUMNS: &[Column] = &[
+    Column("품번", "Part number", 16.0),
+    Column("품명", "Name", 28.0),
+    Column("규격", "Spec", 20.0),
+    Column("단가", "Unit price", 14.0),
+    Column("수량", "Quantity", 10.0),
+    Column("금액", "Amount", 14.0),
+    Column("외주", "Outsourced", 8.0),
+    Column("비고", "Note", 24.0),
+];
+
+pub fn sales_line_cells(l: linesight_mes::sales::SalesOrderLine) -> Vec<Cell> {
+    vec![
+        l.part_no.into(),
+        text(l.name),
+        l.spec.into(),
+        number(Some(l.unit_price)),
+        number(Some(l.qty)),
+        number(Some(l.amount)),
+        tick(l.outsourced),
+        l.note.into(),
+    ]
+}
+
+/// A whole number as typed or as Excel stores it ("12,000", "12000", 12000).
+fn whole(field: Field, v: &str) -> Result<i64, MesError> {
+    v.trim()
+        .replace(',', "")
+        .parse::<i64>()
+        .map_err(|_| invalid(field, Rule::Format))
+}
+
+/// One imported line; the amount column is only shown (the store computes it).
+pub fn parse_sales_line(
+    cell: &dyn Fn(usize) -> String,
+) -> Result<linesight_mes::sales::SalesLineInput, MesError> {
+    Ok(linesight_mes::sales::SalesLineInput {
+        id: None,
+        item_id: None,
+        part_no: optional(cell(0)),
+        name: cell(1),
+        spec: optional(cell(2)),
+        unit_price: whole(Field::Price, &cell(3))?,
+        qty: whole(Field::Quantity, &cell(4))?,
+        outsourced: parse_tick(&cell(6))?,
+        note: optional(cell(7)),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -564,54 +614,4 @@ mod tests {
             (4, Some("2208162517"))
         );
     }
-}
-
-/// The lines of a sales order, as exported and imported (the same layout).
-pub const SALES_LINE_COLUMNS: &[Column] = &[
-    Column("품번", "Part number", 16.0),
-    Column("품명", "Name", 28.0),
-    Column("규격", "Spec", 20.0),
-    Column("단가", "Unit price", 14.0),
-    Column("수량", "Quantity", 10.0),
-    Column("금액", "Amount", 14.0),
-    Column("외주", "Outsourced", 8.0),
-    Column("비고", "Note", 24.0),
-];
-
-pub fn sales_line_cells(l: linesight_mes::sales::SalesOrderLine) -> Vec<Cell> {
-    vec![
-        l.part_no.into(),
-        text(l.name),
-        l.spec.into(),
-        number(Some(l.unit_price)),
-        number(Some(l.qty)),
-        number(Some(l.amount)),
-        tick(l.outsourced),
-        l.note.into(),
-    ]
-}
-
-/// A whole number as typed or as Excel stores it ("12,000", "12000", 12000).
-fn whole(field: Field, v: &str) -> Result<i64, MesError> {
-    v.trim()
-        .replace(',', "")
-        .parse::<i64>()
-        .map_err(|_| invalid(field, Rule::Format))
-}
-
-/// One imported line; the amount column is only shown (the store computes it).
-pub fn parse_sales_line(
-    cell: &dyn Fn(usize) -> String,
-) -> Result<linesight_mes::sales::SalesLineInput, MesError> {
-    Ok(linesight_mes::sales::SalesLineInput {
-        id: None,
-        item_id: None,
-        part_no: optional(cell(0)),
-        name: cell(1),
-        spec: optional(cell(2)),
-        unit_price: whole(Field::Price, &cell(3))?,
-        qty: whole(Field::Quantity, &cell(4))?,
-        outsourced: parse_tick(&cell(6))?,
-        note: optional(cell(7)),
-    })
 }
