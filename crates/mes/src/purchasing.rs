@@ -11,7 +11,7 @@ use crate::{
     audit::{self, Action, Entry},
     auth::User,
     inspections::stamp,
-    master::{MAX_PAGE, MAX_ROWS},
+    master::{MAX_PAGE, MAX_ROWS, push_search},
     production::wrong_state,
     sales::{self, MAX_PRICE, SalesLineInput, SalesStatus, check_lines, next_no},
     validate,
@@ -441,14 +441,7 @@ impl Store {
                 q.push(" AND order_date <= ").push_bind(to);
             }
             if let Some(term) = validate::optional_text(query.search.clone()) {
-                let like = format!("%{}%", term.replace(['%', '_'], ""));
-                q.push(" AND (no LIKE ")
-                    .push_bind(like.clone())
-                    .push(" OR supplier_name LIKE ")
-                    .push_bind(like.clone())
-                    .push(" OR sales_order_no LIKE ")
-                    .push_bind(like)
-                    .push(")");
+                push_search(q, &["no", "supplier_name", "sales_order_no"], &term);
             }
         };
         let mut sums = QueryBuilder::<Sqlite>::new(

@@ -14,7 +14,7 @@ use crate::{
     audit::{self, Action, Entry},
     auth::User,
     inspections::stamp,
-    master::{ImportRows, MAX_PAGE, MAX_ROWS, RowProblem},
+    master::{ImportRows, MAX_PAGE, MAX_ROWS, RowProblem, push_search},
     production::{
         WorkOrderDetail,
         work_orders::{OperationPlanInput, WorkOrderInput, create_in},
@@ -632,14 +632,7 @@ impl Store {
                 q.push(" AND order_date <= ").push_bind(to);
             }
             if let Some(term) = validate::optional_text(query.search.clone()) {
-                let like = format!("%{}%", term.replace(['%', '_'], ""));
-                q.push(" AND (no LIKE ")
-                    .push_bind(like.clone())
-                    .push(" OR name LIKE ")
-                    .push_bind(like.clone())
-                    .push(" OR customer_name LIKE ")
-                    .push_bind(like)
-                    .push(")");
+                push_search(q, &["no", "name", "customer_name"], &term);
             }
         };
         let mut sums = QueryBuilder::<Sqlite>::new(

@@ -111,9 +111,25 @@ fn bind_all<'q>(
 }
 
 /// `%term%` for LIKE, with the wildcards in the term taken literally.
-fn like_pattern(term: &str) -> String {
+pub(crate) fn like_pattern(term: &str) -> String {
     let escaped = term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
+}
+
+/// ` AND (c1 LIKE … OR c2 LIKE …)`: `term` anywhere in any of `columns`,
+/// its wildcards taken literally. `columns` are the caller's constants.
+pub(crate) fn push_search(q: &mut sqlx::QueryBuilder<Sqlite>, columns: &[&str], term: &str) {
+    let pattern = like_pattern(term);
+    q.push(" AND (");
+    for (i, column) in columns.iter().enumerate() {
+        if i > 0 {
+            q.push(" OR ");
+        }
+        q.push(format_args!("{column} LIKE "))
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\'");
+    }
+    q.push(")");
 }
 
 /// The WHERE clause of a list query (the SQL is made only of the kind's constants).
@@ -136,17 +152,7 @@ fn push_filters<M: Master>(q: &mut sqlx::QueryBuilder<Sqlite>, query: &ListQuery
         .push_bind(format!("\"{}\"", term.replace('"', "\"\"")))
         .push(")");
     } else {
-        let pattern = like_pattern(term);
-        q.push(" AND (");
-        for (i, column) in M::SEARCH.iter().enumerate() {
-            if i > 0 {
-                q.push(" OR ");
-            }
-            q.push(format_args!("{column} LIKE "))
-                .push_bind(pattern.clone())
-                .push(" ESCAPE '\\'");
-        }
-        q.push(")");
+        push_search(q, M::SEARCH, term);
     }
 }
 

@@ -110,9 +110,9 @@ impl Store {
     pub async fn list_lots(&self, search: Option<String>, offset: u32, limit: u32) -> Result<Page<Lot>> {
         let limit = validate::in_range(crate::Field::Limit, limit, 1, crate::master::MAX_PAGE)?;
         let exact = validate::optional_text(search).unwrap_or_default();
-        let like = format!("%{}%", exact.replace(['%', '_'], ""));
-        let filter = " WHERE l.lot_no LIKE ?1
-            OR EXISTS (SELECT 1 FROM lot_inputs i WHERE i.lot_id = l.id AND i.material_lot LIKE ?1)
+        let like = crate::master::like_pattern(&exact);
+        let filter = " WHERE l.lot_no LIKE ?1 ESCAPE '\\'
+            OR EXISTS (SELECT 1 FROM lot_inputs i WHERE i.lot_id = l.id AND i.material_lot LIKE ?1 ESCAPE '\\')
             OR l.id = (SELECT s.lot_id FROM serials s WHERE s.serial_no = ?4)";
         let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "SELECT COUNT(*) FROM lots l{filter}"

@@ -14,7 +14,7 @@ use crate::{
     audit::{self, Action, Entry},
     auth::User,
     inspections::stamp,
-    master::{MAX_PAGE, Page, items::RoutingStep},
+    master::{MAX_PAGE, Page, items::RoutingStep, push_search},
     validate,
 };
 
@@ -360,18 +360,11 @@ impl Store {
                 q.push(" AND order_date <= ").push_bind(to);
             }
             if let Some(term) = validate::optional_text(query.search.clone()) {
-                let like = format!("%{}%", term.replace(['%', '_'], ""));
-                q.push(" AND (no LIKE ")
-                    .push_bind(like.clone())
-                    .push(" OR part_no LIKE ")
-                    .push_bind(like.clone())
-                    .push(" OR item_name LIKE ")
-                    .push_bind(like.clone())
-                    .push(" OR customer_name LIKE ")
-                    .push_bind(like.clone())
-                    .push(" OR remarks LIKE ")
-                    .push_bind(like)
-                    .push(")");
+                push_search(
+                    q,
+                    &["no", "part_no", "item_name", "customer_name", "remarks"],
+                    &term,
+                );
             }
         };
         let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM work_orders_list");
