@@ -328,7 +328,8 @@ impl Store {
     }
 }
 
-/// `PREFIX-YYMMDD-NNN`, the next number of the day in `table`.
+/// `PREFIX-YYMMDD-NNN`, the next number of the day in `table` (sales orders,
+/// purchase orders, work orders).
 pub(crate) async fn next_no(
     conn: &mut SqliteConnection,
     table: &str,
@@ -338,6 +339,7 @@ pub(crate) async fn next_no(
     let prefix = format!("{prefix}-{}-", day.format("%y%m%d"));
     let taken: i64 = match table {
         "sales_orders" => sqlx::query_scalar("SELECT COUNT(*) FROM sales_orders WHERE no LIKE ? || '%'"),
+        "work_orders" => sqlx::query_scalar("SELECT COUNT(*) FROM work_orders WHERE no LIKE ? || '%'"),
         _ => sqlx::query_scalar("SELECT COUNT(*) FROM purchase_orders WHERE no LIKE ? || '%'"),
     }
     .bind(&prefix)

@@ -392,12 +392,7 @@ pub(crate) async fn create_in(
 ) -> Result<WorkOrderDetail> {
     let (routing_id, steps) = routing_of(tx, input.item_id.into(), input.routing_id.map(i64::from)).await?;
     let plan = check_input(&input, &steps)?;
-    let prefix = format!("WO-{}-", input.order_date.format("%y%m%d"));
-    let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM work_orders WHERE no LIKE ? || '%'")
-        .bind(&prefix)
-        .fetch_one(&mut *tx)
-        .await?;
-    let no = format!("{prefix}{:03}", taken + 1);
+    let no = crate::sales::next_no(tx, "work_orders", "WO", input.order_date).await?;
     let now = Utc::now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO work_orders (no, item_id, routing_id, quantity, order_date, due_date, customer_id,
