@@ -41,24 +41,22 @@ export function canPlan(session: Session): boolean {
   return session.user.role === "admin" || session.user.role === "manager";
 }
 
-/** Calls `reload` whenever any window changes a work order or its operations. */
-export function useProductionChanged(reload: () => void) {
-  useEffect(() => {
-    const stop = events.productionChanged.listen(() => reload());
-    return () => void stop.then((f) => f());
-  }, [reload]);
-}
+/** An event any window sends when the data it names changed. */
+type ChangeEvent = { listen: (cb: () => void) => Promise<() => void> };
 
 /**
- * Runs `fetch` now, whenever it changes (its inputs changed) and whenever any
- * window changes production, and hands each answer to `apply`; answers to
- * superseded requests are dropped. Returns a function that reloads.
+ * Runs `fetch` now, whenever it changes (its inputs changed) and whenever
+ * `changed` fires in any window, and hands each answer to `apply`; answers
+ * to superseded requests are dropped. Returns a function that reloads.
  */
-export function useProductionData<T>(fetch: () => Promise<T>, apply: (data: T) => void): () => void {
+export function useLiveData<T>(changed: ChangeEvent, fetch: () => Promise<T>, apply: (data: T) => void): () => void {
   const notify = useNotify();
   const [tick, setTick] = useState(0);
   const reload = useCallback(() => setTick((k) => k + 1), []);
-  useProductionChanged(reload);
+  useEffect(() => {
+    const stop = changed.listen(() => reload());
+    return () => void stop.then((f) => f());
+  }, [changed, reload]);
   useEffect(() => {
     let cancelled = false;
     fetch().then(
@@ -74,6 +72,11 @@ export function useProductionData<T>(fetch: () => Promise<T>, apply: (data: T) =
     };
   }, [fetch, apply, tick, notify]);
   return reload;
+}
+
+/** [`useLiveData`] of production: work orders and their operations. */
+export function useProductionData<T>(fetch: () => Promise<T>, apply: (data: T) => void): () => void {
+  return useLiveData(events.productionChanged, fetch, apply);
 }
 
 /** Today as the local calendar day, YYYY-MM-DD. */

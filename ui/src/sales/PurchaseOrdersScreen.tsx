@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
   commands,
+  events,
   type Item,
   type PurchaseOrder,
   type PurchaseOrderDetail,
@@ -19,9 +20,8 @@ import { won } from "../format";
 import { ALL_IN_USE } from "../master/MasterList";
 import { PartnerField } from "../master/PartnerPicker";
 import { useNotify } from "../notify";
-import { canPlan, today } from "../production/common";
+import { canPlan, today, useLiveData } from "../production/common";
 import LinesEditor, { BLANK_LINE } from "./LinesEditor";
-import { useSalesChanged } from "./SalesOrdersScreen";
 
 const PAGE = 20;
 
@@ -95,25 +95,10 @@ export default function PurchaseOrdersScreen({ session, mode }: { session: Sessi
   const [adding, setAdding] = useState(false);
   const [receiving, setReceiving] = useState<PurchaseOrder | null>(null);
   const [receivedOn, setReceivedOn] = useState(today());
-  const [tick, setTick] = useState(0);
-  const reload = useCallback(() => setTick((k) => k + 1), []);
-  useSalesChanged(reload);
   const query: PurchaseOrderQuery = { search: search.trim() || null, status, supplierId, from: range.first || null, to: range.last || null, offset: (page - 1) * PAGE, limit: PAGE };
   const key = JSON.stringify(query);
-  useEffect(() => {
-    let cancelled = false;
-    commands.listPurchaseOrders(JSON.parse(key) as PurchaseOrderQuery).then(
-      (p) => {
-        if (!cancelled) setData(p);
-      },
-      (e) => {
-        if (!cancelled) notify.error(e);
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [key, tick, notify]);
+  const fetch = useCallback(() => commands.listPurchaseOrders(JSON.parse(key) as PurchaseOrderQuery), [key]);
+  useLiveData(events.salesChanged, fetch, setData);
 
   const pdf = async (po: PurchaseOrder) => {
     try {

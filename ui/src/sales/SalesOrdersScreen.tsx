@@ -19,7 +19,7 @@ import { won } from "../format";
 import AttachmentsDialog from "../master/AttachmentsDialog";
 import { PartnerField } from "../master/PartnerPicker";
 import { useNotify } from "../notify";
-import { canPlan, today } from "../production/common";
+import { canPlan, today, useLiveData } from "../production/common";
 import SalesOrderDialog from "./SalesOrderDialog";
 
 const PAGE = 20;
@@ -35,42 +35,18 @@ export function SalesStatusTag({ status }: { status: SalesStatus }) {
   );
 }
 
-/** Reloads whenever any window changes a sales or purchase order. */
-export function useSalesChanged(reload: () => void) {
-  useEffect(() => {
-    const stop = events.salesChanged.listen(() => reload());
-    return () => void stop.then((f) => f());
-  }, [reload]);
-}
-
 /** Sales orders with filters, money totals and export; `fixedStatus` narrows the list (shipments). */
 export function useSalesOrders(fixedStatus: SalesStatus | null) {
-  const notify = useNotify();
   const [search, setSearch] = useState("");
   const [status, setStatus] = useState<SalesStatus | null>(fixedStatus);
   const [range, setRange] = useState({ first: "", last: "" });
   const [customerId, setCustomerId] = useState<number | null>(null);
   const [page, setPage] = useState(1);
   const [data, setData] = useState<SalesOrderPage>({ rows: [], total: 0, totals: { estimate: 0, finalPrice: 0, outsourcingCost: 0, gaCost: 0 } });
-  const [tick, setTick] = useState(0);
-  const reload = useCallback(() => setTick((k) => k + 1), []);
-  useSalesChanged(reload);
   const query: SalesOrderQuery = { search: search.trim() || null, status, customerId, from: range.first || null, to: range.last || null, offset: (page - 1) * PAGE, limit: PAGE };
   const key = JSON.stringify(query);
-  useEffect(() => {
-    let cancelled = false;
-    commands.listSalesOrders(JSON.parse(key) as SalesOrderQuery).then(
-      (p) => {
-        if (!cancelled) setData(p);
-      },
-      (e) => {
-        if (!cancelled) notify.error(e);
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [key, tick, notify]);
+  const fetch = useCallback(() => commands.listSalesOrders(JSON.parse(key) as SalesOrderQuery), [key]);
+  const reload = useLiveData(events.salesChanged, fetch, setData);
   return { search, setSearch, status, setStatus, range, setRange, customerId, setCustomerId, page, setPage, data, query, reload };
 }
 
