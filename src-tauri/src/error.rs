@@ -251,6 +251,8 @@ fn field_name(field: Field) -> (&'static str, &'static str) {
         Field::ShipDate => ("출고일", "Ship date"),
         Field::ReceivedOn => ("입고일", "Receipt date"),
         Field::Seal => ("직인 이미지", "Seal image"),
+        Field::Period => ("조회 기간(일)", "Period (days)"),
+        Field::Year => ("연도", "Year"),
     }
 }
 

@@ -148,6 +148,10 @@ pub enum Field {
     Seal,
     /// A record this one refers to (a supplier, a process…) that does not exist.
     Reference,
+    // Reports.
+    /// A report's range of days, as a count of days after its first.
+    Period,
+    Year,
 }
 
 /// What a field broke.

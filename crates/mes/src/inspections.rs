@@ -241,6 +241,7 @@ macro_rules! inspection_columns {
          heatmap_path, work_order_op_id, lot, relabel, relabelled_by, relabelled_at"
     };
 }
+pub(crate) use inspection_columns;
 
 const SELECT_INSPECTION: &str = concat!("SELECT ", inspection_columns!(), " FROM inspections WHERE id = ?");
 

@@ -16,6 +16,7 @@ pub mod master;
 pub mod money;
 pub mod production;
 pub mod purchasing;
+pub mod reports;
 pub mod sales;
 pub mod security;
 mod store;

@@ -182,6 +182,9 @@ pub struct SalesOrderQuery {
     /// Part of the number, name or customer.
     pub search: Option<String>,
     pub status: Option<SalesStatus>,
+    /// Leave out quotations (견적): orders received only.
+    #[serde(default)]
+    pub received_only: bool,
     pub customer_id: Option<i32>,
     /// Order date on or after / on or before.
     pub from: Option<NaiveDate>,
@@ -623,6 +626,9 @@ impl Store {
             q.push(" WHERE 1 = 1");
             if let Some(status) = query.status {
                 q.push(" AND status = ").push_bind(status);
+            }
+            if query.received_only {
+                q.push(" AND status <> 'quotation'");
             }
             if let Some(customer) = query.customer_id {
                 q.push(" AND customer_id = ").push_bind(customer);

@@ -186,10 +186,36 @@ pub struct OeeRow {
     pub performance: Option<f64>,
     pub quality: Option<f64>,
     pub oee: Option<f64>,
+    /// Stopped time by reason within the row's open time, longest first.
+    /// Slow cycles are `runSeconds − idealSeconds`; NG parts are `total − good`.
+    pub downtime: Vec<DowntimeLoss>,
 }
 
+/// Time stopped for one reason; `reason` none for stops nobody has explained.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct DowntimeLoss {
+    pub reason: Option<String>,
+    pub category: Option<DowntimeCategory>,
+    pub seconds: f64,
+}
+
+/// Stopped milliseconds per reason (name, category).
+type Losses = BTreeMap<Option<String>, (Option<DowntimeCategory>, i64)>;
+
 impl OeeRow {
-    fn new(key: String, totals: OeeTotals) -> Self {
+    fn new(key: String, totals: OeeTotals, losses: Losses) -> Self {
+        let mut downtime: Vec<DowntimeLoss> = losses
+            .into_iter()
+            .filter(|(_, (_, ms))| *ms > 0)
+            .map(|(reason, (category, ms))| DowntimeLoss {
+                reason,
+                category,
+                seconds: ms as f64 / 1000.0,
+            })
+            .collect();
+        downtime.sort_by(|a, b| b.seconds.total_cmp(&a.seconds));
         Self {
             key,
             availability: totals.availability(),
@@ -197,6 +223,7 @@ impl OeeRow {
             quality: totals.quality(),
             oee: totals.oee(),
             totals,
+            downtime,
         }
     }
 }
@@ -216,12 +243,13 @@ pub const MAX_OEE_DAYS: i64 = 366;
 /// (code, name, start, end) of a shift by local clock; end ≤ start runs past midnight.
 type Shift = (String, NaiveTime, NaiveTime);
 
-/// (operation, start, end or none while it lasts, category or none when unexplained).
+/// (operation, start, end or none while it lasts, category and reason or none when unexplained).
 type StopRow = (
     i64,
     DateTime<Utc>,
     Option<DateTime<Utc>>,
     Option<DowntimeCategory>,
+    Option<String>,
 );
 
 #[derive(sqlx::FromRow)]
@@ -274,7 +302,7 @@ impl Store {
         ) else {
             return Ok(OeeTable {
                 rows: Vec::new(),
-                total: OeeRow::new(String::new(), OeeTotals::default()),
+                total: OeeRow::new(String::new(), OeeTotals::default(), Losses::new()),
             });
         };
         let ms = |t: DateTime<Utc>| t.timestamp_millis();
@@ -291,7 +319,7 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         let stops: Vec<StopRow> = sqlx::query_as(
-            "SELECT d.operation_id, d.started_at, d.ended_at, r.category FROM downtimes d
+            "SELECT d.operation_id, d.started_at, d.ended_at, r.category, r.name FROM downtimes d
              LEFT JOIN downtime_reasons r ON r.id = d.reason_id
              JOIN operations o ON o.id = d.operation_id
              WHERE o.started_at < ?1 AND (o.finished_at IS NULL OR o.finished_at > ?2)
@@ -310,9 +338,10 @@ impl Store {
         .await?;
 
         // One activity per machine and work centre (an operation with no
-        // machine is a machine of its own).
+        // machine is a machine of its own), with its stops by reason.
         type Unit = (Option<i64>, Option<i64>, Option<String>);
-        let mut units: BTreeMap<Unit, (String, Activity)> = BTreeMap::new();
+        type Reasons = BTreeMap<Option<String>, (Option<DowntimeCategory>, Vec<Span>)>;
+        let mut units: BTreeMap<Unit, (String, Activity, Reasons)> = BTreeMap::new();
         let mut unit_of = BTreeMap::new();
         for op in &ops {
             let unit = (
@@ -320,20 +349,24 @@ impl Store {
                 op.equipment_id.is_none().then_some(op.id),
                 op.work_center.clone(),
             );
-            let entry = units
-                .entry(unit.clone())
-                .or_insert_with(|| (op.equipment_name.clone().unwrap_or_default(), Activity::default()));
+            let entry = units.entry(unit.clone()).or_insert_with(|| {
+                (
+                    op.equipment_name.clone().unwrap_or_default(),
+                    Activity::default(),
+                    Reasons::new(),
+                )
+            });
             entry
                 .1
                 .runs
                 .push((ms(op.started_at), op.finished_at.map_or(ms(now), ms)));
             unit_of.insert(op.id, (unit, op.cycle_seconds));
         }
-        for (op_id, start, end, category) in stops {
+        for (op_id, start, end, category, reason) in stops {
             let Some((unit, _)) = unit_of.get(&op_id) else {
                 continue;
             };
-            let Some((_, activity)) = units.get_mut(unit) else {
+            let Some((_, activity, reasons)) = units.get_mut(unit) else {
                 continue;
             };
             let span = (ms(start), end.map_or(ms(now), ms));
@@ -342,12 +375,17 @@ impl Store {
                 Some(DowntimeCategory::Availability) | None => activity.availability_stops.push(span),
                 Some(DowntimeCategory::Performance | DowntimeCategory::Quality) => {}
             }
+            reasons
+                .entry(reason)
+                .or_insert((category, Vec::new()))
+                .1
+                .push(span);
         }
         for (op_id, at, good, ng) in reports {
             let Some((unit, cycle)) = unit_of.get(&op_id) else {
                 continue;
             };
-            let Some((_, activity)) = units.get_mut(unit) else {
+            let Some((_, activity, _)) = units.get_mut(unit) else {
                 continue;
             };
             activity.counts.push(Count {
@@ -358,9 +396,10 @@ impl Store {
             });
         }
 
-        let mut groups: BTreeMap<String, OeeTotals> = BTreeMap::new();
-        let mut whole = OeeTotals::default();
-        for ((_, _, work_center), (equipment, activity)) in &units {
+        let mut groups: BTreeMap<String, (OeeTotals, Losses)> = BTreeMap::new();
+        let (mut whole, mut whole_losses) = (OeeTotals::default(), Losses::new());
+        for ((_, _, work_center), (equipment, activity, reasons)) in &units {
+            let runs = union(activity.runs.clone());
             for (day, shift, window) in &windows {
                 let t = totals(activity, *window);
                 if t == OeeTotals::default() {
@@ -372,13 +411,24 @@ impl Store {
                     OeeGroup::Shift => shift.clone(),
                     OeeGroup::Day => day.to_string(),
                 };
-                groups.entry(key).or_default().add(&t);
+                let (sum, losses) = groups.entry(key).or_default();
+                sum.add(&t);
                 whole.add(&t);
+                let open = intersect(&runs, &[*window]);
+                for (reason, (category, spans)) in reasons {
+                    let stopped = length(&intersect(&union(spans.clone()), &open));
+                    for losses in [&mut *losses, &mut whole_losses] {
+                        losses.entry(reason.clone()).or_insert((*category, 0)).1 += stopped;
+                    }
+                }
             }
         }
         Ok(OeeTable {
-            rows: groups.into_iter().map(|(k, t)| OeeRow::new(k, t)).collect(),
-            total: OeeRow::new(String::new(), whole),
+            rows: groups
+                .into_iter()
+                .map(|(k, (t, losses))| OeeRow::new(k, t, losses))
+                .collect(),
+            total: OeeRow::new(String::new(), whole, whole_losses),
         })
     }
 
