@@ -10,6 +10,7 @@ mod forms;
 mod ipc;
 mod logging;
 mod paths;
+mod report_sheets;
 mod settings;
 mod sheets;
 mod state;

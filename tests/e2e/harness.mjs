@@ -152,6 +152,25 @@ export async function launch(dataDir, shotsDir) {
       writeFileSync(file, await driver.takeScreenshot(), "base64");
       return file;
     },
+    /**
+     * Opens the screen `key` from the menu (its group already open): a menu
+     * still sliding open can take a click elsewhere, and a toast or a closing
+     * dialog may cover the tab a moment, so click until its tab is there.
+     */
+    async openScreen(key) {
+      await driver.wait(
+        retryStale(async () => {
+          const [tab] = await driver.findElements(byTestId(`tab-${key}`));
+          if (tab !== undefined && (await tab.isDisplayed())) return tab.click().then(() => true, () => false);
+          const [item] = await driver.findElements(byTestId(`menu-${key}`));
+          if (item !== undefined) await item.click().catch(() => undefined);
+          await sleep(400);
+          return false;
+        }),
+        TIMEOUT,
+        `the ${key} screen does not open`,
+      );
+    },
     /** Creates the first administrator on a new install (an empty plant, or the demo plant) and signs in. */
     async setUpAdmin(admin, { demoPlant = false } = {}) {
       await app.type("setup-username", admin.username);

@@ -199,6 +199,23 @@ export const commands = {
 	oee: (first: string, last: string, group: OeeGroup) => __TAURI_INVOKE<OeeTable>("oee", { first, last, group }),
 	/**  Plan against actual per worker and local day. */
 	planVsActual: (first: string, last: string) => __TAURI_INVOKE<PlanVsActual[]>("plan_vs_actual", { first, last }),
+	/**  This month's order counts, each what its list shows under the same filter. */
+	monthSummary: () => __TAURI_INVOKE<MonthSummary>("month_summary"),
+	/**  The twelve months of a year: orders, outsourcing, shipments and their sums to date. */
+	monthlyFigures: (year: number) => __TAURI_INVOKE<MonthFigures[]>("monthly_figures", { year }),
+	/**  Progress per process of one sales order's work. */
+	orderProgress: (salesOrderId: number) => __TAURI_INVOKE<ProcessProgress[]>("order_progress", { salesOrderId }),
+	lineStatus: () => __TAURI_INVOKE<LineStatus[]>("line_status"),
+	/**  Defect rates by item, process and station, the Pareto and the p-chart. */
+	quality: (query: QualityQuery) => __TAURI_INVOKE<QualityReport>("quality", { query }),
+	dailyReport: (day: string) => __TAURI_INVOKE<DailyReport>("daily_report", { day }),
+	/**  The daily production report as a PDF in the exports folder; returns its path. */
+	dailyReportPdf: (day: string) => __TAURI_INVOKE<string>("daily_report_pdf", { day }),
+	/**
+	 *  One grid of the report screens as an Excel file, computed here again
+	 *  from its query (never from what the window shows); returns its path.
+	 */
+	exportReport: (grid: ReportGrid) => __TAURI_INVOKE<string>("export_report", { grid }),
 	listSalesOrders: (query: SalesOrderQuery) => __TAURI_INVOKE<SalesOrderPage>("list_sales_orders", { query }),
 	getSalesOrder: (id: number) => __TAURI_INVOKE<SalesOrderDetail>("get_sales_order", { id }),
 	/**  Adds (`id` null) or changes a sales order with all its lines. */
@@ -430,6 +447,35 @@ export type Counters = {
 	ng: number,
 };
 
+export type DailyReport = {
+	day: string,
+	rows: DailyRow[],
+	/**  The rows' totals added up. */
+	total: OeeTotals,
+	/**  The day's latest rejected parts that kept an image, newest first. */
+	ngImages: InspectionRow[],
+};
+
+/**  One operation's day. */
+export type DailyRow = {
+	workOrderNo: string,
+	item: string,
+	process: string,
+	station: string | null,
+	equipment: string | null,
+	operator: string | null,
+	plannedQty: number,
+	/**  Good and NG parts reported on the day. */
+	good: number,
+	ng: number,
+	/**  Parts the station judged on the day, as it judged them. */
+	stationOk: number,
+	stationNg: number,
+	/**  Stopped time within the day, any reason. */
+	downtimeSeconds: number | null,
+	oee: OeeTotals,
+};
+
 /**  A kind of defect an inspection or an operator records (스크래치, 찍힘…). */
 export type DefectCode = {
 	id: number,
@@ -495,6 +541,13 @@ export type DowntimeFilter = {
 	unexplainedOnly: boolean,
 	offset: number,
 	limit: number,
+};
+
+/**  Time stopped for one reason; `reason` none for stops nobody has explained. */
+export type DowntimeLoss = {
+	reason: string | null,
+	category: DowntimeCategory | null,
+	seconds: number | null,
 };
 
 export type DowntimeReason = {
@@ -631,8 +684,16 @@ export type InspectionFilter = {
 	/**  Captured before this instant (exclusive). */
 	until: string | null,
 	verdict: Verdict | null,
+	/**  `""` for rejected parts the model gave no type. */
 	defectType: string | null,
 	workOrderOpId: number | null,
+	/**
+	 *  Parts made under work orders of this item; 0 for parts judged under
+	 *  no work order (as the quality roll-up counts them).
+	 */
+	itemId?: number | null,
+	/**  Parts judged at operations of this process; 0 as for `item_id`. */
+	processId?: number | null,
 	/**  Only rows after this one in newest-first order: the last id of the previous page. */
 	beforeId: number | null,
 	/**  1..=[`MAX_PAGE`]. */
@@ -691,6 +752,18 @@ export type Language = "ko" | "en";
 export type LeadTimeRow = {
 	maxDays: number,
 	offsets: ProcessOffset[],
+};
+
+/**
+ *  A station on the dashboard: what it runs and counted today, whether its
+ *  camera runs and with which model.
+ */
+export type LineStatus = {
+	line: StationLine,
+	running: boolean,
+	health: Health | null,
+	/**  The model bundle the station's settings name. */
+	model: string | null,
 };
 
 /**  Which rows of a list to show, in which order. */
@@ -789,6 +862,42 @@ export type ModelInfo = {
 
 export type ModelOrigin = "shipped" | "taught";
 
+/**  One month of a year; every month is present, empty ones with zeros. */
+export type MonthFigures = {
+	/**  1..=12. */
+	month: number,
+	domesticOrders: number,
+	exportOrders: number,
+	domesticAmount: number,
+	exportAmount: number,
+	/**  일반관리비 of the month's orders. */
+	gaCost: number,
+	outsourcingOrders: number,
+	outsourcingReceived: number,
+	outsourcingCost: number,
+	shipments: number,
+	shippedAmount: number,
+	/**  Year to date, this month included. */
+	cumulativeAmount: number,
+	cumulativeGaCost: number,
+	cumulativeOutsourcing: number,
+};
+
+/**
+ *  This month's counts. Received and purchase orders are those dated in
+ *  `first..=last` (quotations left out); in work and completed are the
+ *  orders in that state now, whatever their date.
+ */
+export type MonthSummary = {
+	first: string,
+	last: string,
+	received: number,
+	purchaseOrders: number,
+	inWork: number,
+	/**  Work completed (S04), waiting to ship. */
+	completed: number,
+};
+
 /**  The first administrator, entered on the first-run screen. */
 export type NewAdmin = {
 	username: string,
@@ -819,6 +928,11 @@ export type OeeRow = {
 	performance: number | null,
 	quality: number | null,
 	oee: number | null,
+	/**
+	 *  Stopped time by reason within the row's open time, longest first.
+	 *  Slow cycles are `runSeconds − idealSeconds`; NG parts are `total − good`.
+	 */
+	downtime: DowntimeLoss[],
 };
 
 /**  An OEE table: one row per group, and the whole. */
@@ -906,10 +1020,44 @@ export type OutsourcingInput = {
 /**  The kinds of record that keep files. */
 export type Owner = "item" | "sales_order" | "sales_order_line";
 
+export type PChart = {
+	/**  p̄ = Σ NG / Σ parts over the days shown; None with no parts. */
+	center: number | null,
+	/**  Days with at least one part, in order. */
+	points: PPoint[],
+};
+
+/**
+ *  A day of the p-chart. Limits are the day's own (they narrow as more
+ *  parts are inspected); the lower one is floored at 0.
+ */
+export type PPoint = {
+	day: string,
+	parts: number,
+	ng: number,
+	p: number | null,
+	lcl: number | null,
+	ucl: number | null,
+	signal: Signal | null,
+};
+
 /**  One page of a list and how many rows match in all. */
 export type Page<T> = {
 	rows: T[],
 	total: number,
+};
+
+/**
+ *  One bar of the Pareto: a defect type ('' when the model gave none), its
+ *  name when it is a defect code, its count, its share of all NG parts and
+ *  the cumulative share up to and including it.
+ */
+export type ParetoRow = {
+	defectType: string,
+	name: string | null,
+	ng: number,
+	share: number | null,
+	cumulative: number | null,
 };
 
 export type Partner = {
@@ -1003,6 +1151,20 @@ export type ProcessOffset = {
 	dayOffset: number,
 };
 
+/**
+ *  One process of an order's work orders: operations planned and finished,
+ *  quantities planned and made good.
+ */
+export type ProcessProgress = {
+	processId: number,
+	code: string,
+	name: string,
+	operations: number,
+	finished: number,
+	plannedQty: number,
+	goodQty: number,
+};
+
 /**  A work order or one of its operations changed: screens that show it reload. */
 export type ProductionChanged = {
 	workOrderId: number,
@@ -1090,6 +1252,31 @@ export type PurchaseTotals = {
 	total: number,
 };
 
+/**
+ *  Which parts: local days `first..=last`, optionally one station, item,
+ *  process or defect type. A defect-type filter narrows the NG count only,
+ *  so the rate stays "parts with this defect per part inspected".
+ */
+export type QualityQuery = {
+	first: string,
+	last: string,
+	stationId: number | null,
+	itemId: number | null,
+	processId: number | null,
+	defectType: string | null,
+};
+
+/**  Everything the quality screen shows, for one query. */
+export type QualityReport = {
+	parts: number,
+	ng: number,
+	byItem: RateRow[],
+	byProcess: RateRow[],
+	byStation: RateRow[],
+	pareto: ParetoRow[],
+	pChart: PChart,
+};
+
 /**  Parts made since the last report: every NG part has a defect code. */
 export type QuantityReport = {
 	good: number,
@@ -1097,6 +1284,17 @@ export type QuantityReport = {
 	/**  NG parts that cannot be reworked; at most `ng`. */
 	scrap: number,
 	defects: DefectQty[],
+};
+
+/**
+ *  Parts and NG parts of one group. `id` is the item, process or station id,
+ *  0 for parts inspected under no work order; `label` its name.
+ */
+export type RateRow = {
+	id: number,
+	label: string | null,
+	parts: number,
+	ng: number,
 };
 
 /**  The recorded MJPEG streams a station can replay, and the folder to put them in. */
@@ -1120,6 +1318,9 @@ export type RelabelKind =
 "false_alarm" | 
 /**  Passed, but the part was bad. */
 "escape";
+
+/**  A grid of a report screen and the query it shows. */
+export type ReportGrid = { grid: "qualityByItem"; query: QualityQuery } | { grid: "qualityByProcess"; query: QualityQuery } | { grid: "qualityByStation"; query: QualityQuery } | { grid: "pareto"; query: QualityQuery } | { grid: "pChart"; query: QualityQuery } | { grid: "oee"; first: string; last: string; group: OeeGroup } | { grid: "planVsActual"; first: string; last: string } | { grid: "monthlyOrders"; year: number } | { grid: "monthlyOutsourcing"; year: number } | { grid: "monthlyShipments"; year: number } | { grid: "cumulative"; year: number } | { grid: "daily"; day: string };
 
 export type Role = "admin" | "manager" | "operator" | "viewer";
 
@@ -1279,6 +1480,8 @@ export type SalesOrderQuery = {
 	/**  Part of the number, name or customer. */
 	search: string | null,
 	status: SalesStatus | null,
+	/**  Leave out quotations (견적): orders received only. */
+	receivedOnly?: boolean,
 	customerId: number | null,
 	/**  Order date on or after / on or before. */
 	from: string | null,
@@ -1338,6 +1541,13 @@ export type SettingsChanged = {
 	settings: MachineSettings,
 };
 
+/**  Why a p-chart point is out of control. */
+export type Signal = 
+/**  Outside the 3-sigma limits (Western Electric rule 1). */
+"beyond_limits" | 
+/**  The 8th or later point in a row on one side of the centre line (rule 4). */
+"run";
+
 /**  Where a station's frames come from. */
 export type SourceSettings = 
 /**  The demo line's generated conveyor. */
@@ -1371,6 +1581,17 @@ export type StationForm = {
 export type StationHealthChanged = {
 	stationId: number,
 	health: Health,
+};
+
+/**  A station now: the operation it watches (running or paused) and today's parts. */
+export type StationLine = {
+	stationId: number,
+	stationName: string,
+	workOrderNo: string | null,
+	item: string | null,
+	process: string | null,
+	operationStatus: OperationStatus | null,
+	today: Counters,
 };
 
 /**  The live view of a station, about ten times a second. */

@@ -8,7 +8,7 @@ export type ScreenKey =
   | "workOrders" | "terminal" | "productionResults" | "downtime" | "lots" | "equipment"
   | "inspectionMonitor" | "stations" | "models" | "defectLog" | "entranceLog" | "fireLog"
   | "quality" | "oee"
-  | "planVsActual" | "monthlyOrders" | "monthlyOutsourcing" | "monthlyShipments" | "cumulative"
+  | "dailyReport" | "planVsActual" | "monthlyOrders" | "monthlyOutsourcing" | "monthlyShipments" | "cumulative"
   | "partners" | "items" | "processes" | "routings" | "users" | "commonCodes" | "defectCodes"
   | "downtimeReasons" | "leadTimes"
   | "machineSettings" | "audit";
@@ -32,7 +32,7 @@ export const MENU: MenuGroup[] = [
   { key: "quality", screens: ["quality", "oee"] },
   {
     key: "management",
-    screens: ["planVsActual", "monthlyOrders", "monthlyOutsourcing", "monthlyShipments", "cumulative"],
+    screens: ["dailyReport", "planVsActual", "monthlyOrders", "monthlyOutsourcing", "monthlyShipments", "cumulative"],
   },
   {
     key: "master",

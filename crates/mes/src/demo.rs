@@ -707,6 +707,7 @@ mod tests {
             ("downtimes", "SELECT COUNT(*) FROM downtimes"),
             ("lots", "SELECT COUNT(*) FROM lots"),
             ("lot inputs", "SELECT COUNT(*) FROM lot_inputs"),
+            ("inspections", "SELECT COUNT(*) FROM inspections"),
         ] {
             eprintln!("{table}: {}", count(&store, sql).await);
         }
@@ -873,7 +874,87 @@ mod tests {
         assert!(trace.backward.len() >= 2, "{:?}", trace.backward);
         assert!(trace.backward.iter().any(|l| l.depth == 1 && l.lot_no.is_some()));
 
-        // (f) A second run is refused and leaves the history as it was.
+        // (f) The station judged every part reported on the steps it watches,
+        // NG ones with the report's defect codes; the quality roll-up agrees.
+        let reported = count(
+            &store,
+            "SELECT COALESCE(SUM(r.good + r.ng), 0) FROM operation_reports r
+             JOIN operations o ON o.id = r.operation_id WHERE o.station_id IS NOT NULL",
+        )
+        .await;
+        assert!(reported > 1000, "{reported}");
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM inspections").await, reported);
+        assert_eq!(
+            count(&store, "SELECT COUNT(*) FROM inspections WHERE verdict = 'ng'").await,
+            count(
+                &store,
+                "SELECT COALESCE(SUM(r.ng), 0) FROM operation_reports r
+                 JOIN operations o ON o.id = r.operation_id WHERE o.station_id IS NOT NULL"
+            )
+            .await
+        );
+        assert_eq!(
+            count(
+                &store,
+                "SELECT COUNT(*) FROM inspections WHERE defect_type = 'D-DNT'"
+            )
+            .await,
+            count(
+                &store,
+                "SELECT COALESCE(SUM(d.qty), 0) FROM report_defects d
+                 JOIN defect_codes c ON c.id = d.defect_code_id AND c.code = 'D-DNT'
+                 JOIN operation_reports r ON r.id = d.report_id
+                 JOIN operations o ON o.id = r.operation_id WHERE o.station_id IS NOT NULL"
+            )
+            .await
+        );
+        assert_eq!(
+            count(&store, "SELECT COALESCE(SUM(parts), 0) FROM inspection_days").await,
+            reported
+        );
+
+        // (g) The sales behind the work: every order's sales order follows its
+        // work order, and the management figures of the year add up.
+        assert_eq!(
+            count(
+                &store,
+                "SELECT COUNT(*) FROM work_orders WHERE sales_order_line_id IS NULL"
+            )
+            .await,
+            0
+        );
+        assert_eq!(
+            count(
+                &store,
+                "SELECT COUNT(*) FROM sales_orders s JOIN sales_order_lines l ON l.order_id = s.id AND l.seq = 1
+                 JOIN work_orders w ON w.sales_order_line_id = l.id
+                 WHERE (w.status = 'completed') <> (s.status IN ('completed', 'shipped'))"
+            )
+            .await,
+            0
+        );
+        assert!(
+            count(
+                &store,
+                "SELECT COUNT(*) FROM sales_orders WHERE status = 'shipped'"
+            )
+            .await
+                > 100
+        );
+        assert!(
+            count(
+                &store,
+                "SELECT COUNT(*) FROM purchase_orders WHERE status = 'received'"
+            )
+            .await
+                > 10
+        );
+        let year = store.monthly_figures(Local::now().year()).await.unwrap();
+        let orders: i64 = year.iter().map(|m| m.domestic_orders + m.export_orders).sum();
+        assert!(orders > 0 && year.iter().any(|m| m.export_orders > 0));
+        assert!(year.iter().any(|m| m.outsourcing_cost > 0 && m.shipments > 0));
+
+        // (h) A second run is refused and leaves the history as it was.
         let orders = count(&store, "SELECT COUNT(*) FROM work_orders").await;
         assert!(
             store

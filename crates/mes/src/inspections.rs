@@ -182,9 +182,19 @@ pub struct InspectionFilter {
     /// Captured before this instant (exclusive).
     pub until: Option<DateTime<Utc>>,
     pub verdict: Option<Verdict>,
+    /// `""` for rejected parts the model gave no type.
     pub defect_type: Option<String>,
     #[cfg_attr(feature = "specta", specta(type = Option<i32>))]
     pub work_order_op_id: Option<i64>,
+    /// Parts made under work orders of this item; 0 for parts judged under
+    /// no work order (as the quality roll-up counts them).
+    #[serde(default)]
+    #[cfg_attr(feature = "specta", specta(type = Option<i32>))]
+    pub item_id: Option<i64>,
+    /// Parts judged at operations of this process; 0 as for `item_id`.
+    #[serde(default)]
+    #[cfg_attr(feature = "specta", specta(type = Option<i32>))]
+    pub process_id: Option<i64>,
     /// Only rows after this one in newest-first order: the last id of the previous page.
     #[cfg_attr(feature = "specta", specta(type = Option<i32>))]
     pub before_id: Option<InspectionId>,
@@ -201,6 +211,8 @@ impl Default for InspectionFilter {
             verdict: None,
             defect_type: None,
             work_order_op_id: None,
+            item_id: None,
+            process_id: None,
             before_id: None,
             limit: 100,
         }
@@ -268,11 +280,38 @@ fn list_query(
     if let Some(verdict) = filter.verdict {
         q.push(" AND verdict = ").push_bind(verdict);
     }
-    if let Some(defect_type) = &filter.defect_type {
-        q.push(" AND defect_type = ").push_bind(defect_type.clone());
+    match filter.defect_type.as_deref() {
+        Some("") => {
+            q.push(" AND defect_type IS NULL");
+        }
+        Some(t) => {
+            q.push(" AND defect_type = ").push_bind(t.to_owned());
+        }
+        None => {}
     }
     if let Some(op) = filter.work_order_op_id {
         q.push(" AND work_order_op_id = ").push_bind(op);
+    }
+    // The operations of an item or a process; 0 is no work order at all.
+    for (id, sql) in [
+        (
+            filter.item_id,
+            " IN (SELECT o.id FROM operations o JOIN work_orders w ON w.id = o.work_order_id WHERE w.item_id = ",
+        ),
+        (
+            filter.process_id,
+            " IN (SELECT o.id FROM operations o WHERE o.process_id = ",
+        ),
+    ] {
+        match id {
+            Some(0) => {
+                q.push(" AND work_order_op_id IS NULL");
+            }
+            Some(id) => {
+                q.push(" AND work_order_op_id").push(sql).push_bind(id).push(")");
+            }
+            None => {}
+        }
     }
     // Keyset paging: rows strictly after the cursor in (at, id) order, read
     // from the index; never OFFSET, which rereads every row skipped.

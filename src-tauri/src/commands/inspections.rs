@@ -45,7 +45,7 @@ pub async fn relabel_inspection(
 }
 
 /// The archive file a stored row names; the path must stay inside the archive.
-async fn read_archived(state: &AppState, id: i32, rel: &str) -> AppResult<Vec<u8>> {
+pub(crate) async fn read_archived(state: &AppState, id: i32, rel: &str) -> AppResult<Vec<u8>> {
     let inside = Path::new(rel)
         .components()
         .all(|c| matches!(c, Component::Normal(_)));
@@ -97,18 +97,22 @@ pub async fn inspection_thumbnail(state: State<'_, AppState>, id: i32) -> AppRes
         return Ok(None);
     };
     let bytes = read_archived(&state, id, &rel).await?;
-    let small = tokio::task::spawn_blocking(move || -> Option<Vec<u8>> {
-        let image = image::load_from_memory(&bytes).ok()?;
-        let thumb = image.thumbnail(THUMBNAIL_HEIGHT * 4, THUMBNAIL_HEIGHT).to_rgb8();
-        let mut out = Cursor::new(Vec::new());
-        thumb
-            .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 70))
-            .ok()?;
-        Some(out.into_inner())
-    })
-    .await
-    .map_err(|_| AppError::new(ErrorCode::Internal))?;
+    let small =
+        tokio::task::spawn_blocking(move || thumbnail_jpeg(&bytes, THUMBNAIL_HEIGHT * 4, THUMBNAIL_HEIGHT))
+            .await
+            .map_err(|_| AppError::new(ErrorCode::Internal))?;
     Ok(small.map(|b| jpeg_data_url(&b)))
+}
+
+/// An image scaled to fit `max_w` × `max_h`, as a JPEG; none when it does not decode.
+pub(crate) fn thumbnail_jpeg(bytes: &[u8], max_w: u32, max_h: u32) -> Option<Vec<u8>> {
+    let image = image::load_from_memory(bytes).ok()?;
+    let thumb = image.thumbnail(max_w, max_h).to_rgb8();
+    let mut out = Cursor::new(Vec::new());
+    thumb
+        .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 70))
+        .ok()?;
+    Some(out.into_inner())
 }
 
 const HISTORY_COLUMNS: [Column; 11] = [

@@ -9,6 +9,7 @@ pub mod company;
 pub mod inspections;
 pub mod master;
 pub mod production;
+pub mod reports;
 pub mod sales;
 pub mod settings;
 pub mod stations;

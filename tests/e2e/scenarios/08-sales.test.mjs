@@ -31,21 +31,7 @@ test("a sales order goes from entry through outsourcing and work to shipment", a
       TIMEOUT,
       `no [data-testid=${id}] in ${within}`,
     );
-  /** Opens the screen `key` from the menu: a menu still sliding open can take a click elsewhere, so click until its tab is there. */
-  const openScreen = (key) =>
-    driver.wait(
-      retryStale(async () => {
-        const [tab] = await driver.findElements(app.byTestId(`tab-${key}`));
-        // A toast or a closing dialog may cover the tab a moment: then try again.
-        if (tab !== undefined && (await tab.isDisplayed())) return tab.click().then(() => true, () => false);
-        const [item] = await driver.findElements(app.byTestId(`menu-${key}`));
-        if (item !== undefined) await item.click().catch(() => undefined);
-        await driver.sleep(400);
-        return false;
-      }),
-      TIMEOUT,
-      `the ${key} screen does not open`,
-    );
+  const { openScreen } = app;
   /** Clicks `id` once it takes clicks (a menu still sliding open refuses them). */
   const clickWhenReady = (id) =>
     driver.wait(

@@ -1,8 +1,9 @@
-import { Segmented, Space, Table, Typography } from "antd";
-import { useCallback, useState } from "react";
+import { Card, Segmented, Space, Table, Typography } from "antd";
+import { useCallback, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { commands, type OeeGroup, type OeeRow, type OeeTable, type PlanVsActual } from "../bindings";
-import { DayRange } from "../components";
+import { DayRange, ExportButton } from "../components";
+import Chart, { pct } from "../reports/Chart";
 import { percent, today, useProductionData } from "./common";
 
 /** A day range that loads `fetch` whenever it or production changes. */
@@ -25,12 +26,37 @@ function useRangeReport<T>(fetch: (first: string, last: string) => Promise<T>, e
 export function PlanVsActualScreen() {
   const { t } = useTranslation();
   const { range, setRange, data } = useRangeReport<PlanVsActual[]>(commands.planVsActual, [], 6);
+  // The range per worker, for the chart.
+  const workers = useMemo(() => {
+    const by = new Map<string, { planned: number; onPlan: number; finished: number }>();
+    for (const r of data) {
+      const name = r.operatorName ?? t("planVsActual.unassigned");
+      const w = by.get(name) ?? { planned: 0, onPlan: 0, finished: 0 };
+      by.set(name, { planned: w.planned + r.planned, onPlan: w.onPlan + r.finishedOnPlan, finished: w.finished + r.finished });
+    }
+    return [...by.entries()];
+  }, [data, t]);
   return (
     <Space orientation="vertical" size="small" style={{ width: "100%" }} data-testid="plan-vs-actual-screen">
       <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
         {t("planVsActual.intro")}
       </Typography.Paragraph>
-      <DayRange first={range.first} last={range.last} onChange={(first, last) => setRange({ first, last })} />
+      <Space wrap>
+        <DayRange first={range.first} last={range.last} onChange={(first, last) => setRange({ first, last })} />
+        <ExportButton run={() => commands.exportReport({ grid: "planVsActual", first: range.first, last: range.last })} testId="plan-vs-actual-export" />
+      </Space>
+      <Card size="small">
+        <Chart
+          height={240}
+          testid="plan-vs-actual-chart"
+          labels={workers.map(([name]) => name)}
+          series={[
+            { label: t("planVsActual.planned"), data: workers.map(([, w]) => w.planned) },
+            { label: t("planVsActual.finishedOnPlan"), data: workers.map(([, w]) => w.onPlan) },
+            { label: t("planVsActual.finished"), data: workers.map(([, w]) => w.finished) },
+          ]}
+        />
+      </Card>
       <Table<PlanVsActual>
         size="small"
         className="one-line-table"
@@ -58,7 +84,7 @@ export function PlanVsActualScreen() {
 const GROUPS: OeeGroup[] = ["equipment", "work_center", "shift", "day"];
 const NO_OEE: OeeTable = {
   rows: [],
-  total: { key: "", totals: { plannedSeconds: 0, runSeconds: 0, idealSeconds: 0, good: 0, total: 0 }, availability: null, performance: null, quality: null, oee: null },
+  total: { key: "", totals: { plannedSeconds: 0, runSeconds: 0, idealSeconds: 0, good: 0, total: 0 }, availability: null, performance: null, quality: null, oee: null, downtime: [] },
 };
 
 /** OEE per equipment, work centre, shift or day, with the whole range's total. */
@@ -77,7 +103,21 @@ export function OeeScreen() {
       <Space wrap>
         <DayRange first={range.first} last={range.last} onChange={(first, last) => setRange({ first, last })} />
         <Segmented<OeeGroup> value={group} onChange={setGroup} options={GROUPS.map((g) => ({ value: g, label: t(`oee.groups.${g}`) }))} data-testid="oee-group" />
+        <ExportButton run={() => commands.exportReport({ grid: "oee", first: range.first, last: range.last, group })} testId="oee-export" />
       </Space>
+      <Card size="small">
+        <Chart
+          height={260}
+          testid="oee-chart"
+          unit="percent"
+          max={100}
+          labels={data.rows.map(label)}
+          series={(["availability", "performance", "quality", "oee"] as const).map((k) => ({
+            label: k === "oee" ? "OEE" : t(`oee.${k}`),
+            data: data.rows.map((r) => pct(r[k])),
+          }))}
+        />
+      </Card>
       <Table<OeeRow>
         size="small"
         className="one-line-table"
@@ -86,6 +126,7 @@ export function OeeScreen() {
         dataSource={data.rows}
         pagination={false}
         data-testid="oee-table"
+        expandable={{ expandedRowRender: (r) => <Losses row={r} />, rowExpandable: (r) => r.totals.total > 0 || r.downtime.length > 0 }}
         summary={() =>
           data.rows.length > 0 && (
             <Table.Summary.Row>
@@ -117,6 +158,29 @@ export function OeeScreen() {
           { title: "OEE", align: "right", render: (_, r) => <b>{percent(r.oee)}</b> },
         ]}
       />
+    </Space>
+  );
+}
+
+/** What a row lost: stops by reason, slow cycles, and NG parts. */
+function Losses({ row }: { row: OeeRow }) {
+  const { t } = useTranslation();
+  const minutes = (s: number) => `${Math.round(s / 60)} ${t("oee.minutes")}`;
+  const slow = Math.max(0, (row.totals.runSeconds ?? 0) - (row.totals.idealSeconds ?? 0));
+  return (
+    <Space orientation="vertical" size={2} data-testid="oee-losses">
+      <Typography.Text strong>{t("oee.losses")}</Typography.Text>
+      {row.downtime.map((l) => (
+        <Typography.Text key={l.reason ?? ""}>
+          {l.reason ?? t("oee.unexplained")} ({l.category ? t(`oee.category.${l.category}`) : t("oee.category.availability")}): {minutes(l.seconds ?? 0)}
+        </Typography.Text>
+      ))}
+      <Typography.Text>
+        {t("oee.slowCycles")}: {minutes(slow)}
+      </Typography.Text>
+      <Typography.Text>
+        {t("oee.ngParts")}: {row.totals.total - row.totals.good}
+      </Typography.Text>
     </Space>
   );
 }

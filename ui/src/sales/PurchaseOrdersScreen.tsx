@@ -19,7 +19,9 @@ import { DayRange, ExportButton } from "../components";
 import { won } from "../format";
 import { ALL_IN_USE } from "../master/MasterList";
 import { PartnerField } from "../master/PartnerPicker";
+import type { ScreenKey } from "../menu";
 import { useNotify } from "../notify";
+import { useIntent } from "../workspace/intent";
 import { canPlan, today, useLiveData } from "../production/common";
 import LinesEditor, { BLANK_LINE } from "./LinesEditor";
 
@@ -81,7 +83,13 @@ function PurchaseOrderDialog({ onClose }: { onClose: () => void }) {
  * Purchase orders (발주목록) and goods receipt (입고관리): filters, money
  * totals (supply, VAT, total), export, new orders, and receipt on a date.
  */
-export default function PurchaseOrdersScreen({ session, mode }: { session: Session; mode: "orders" | "receipt" }) {
+/** What a link (the dashboard) asks the purchase-order list to show. */
+export interface PurchaseListIntent {
+  first: string;
+  last: string;
+}
+
+export default function PurchaseOrdersScreen({ session, mode, intentKey }: { session: Session; mode: "orders" | "receipt"; intentKey?: ScreenKey }) {
   const { t } = useTranslation();
   const notify = useNotify();
   const editor = canPlan(session);
@@ -97,6 +105,14 @@ export default function PurchaseOrdersScreen({ session, mode }: { session: Sessi
   const [receivedOn, setReceivedOn] = useState(today());
   const query: PurchaseOrderQuery = { search: search.trim() || null, status, supplierId, from: range.first || null, to: range.last || null, offset: (page - 1) * PAGE, limit: PAGE };
   const key = JSON.stringify(query);
+  const applyIntent = useCallback((i: PurchaseListIntent) => {
+    setSearch("");
+    setStatus(null);
+    setSupplierId(null);
+    setRange({ first: i.first, last: i.last });
+    setPage(1);
+  }, []);
+  useIntent<PurchaseListIntent>(intentKey ? [intentKey] : [], applyIntent);
   const fetch = useCallback(() => commands.listPurchaseOrders(JSON.parse(key) as PurchaseOrderQuery), [key]);
   useLiveData(events.salesChanged, fetch, setData);
 

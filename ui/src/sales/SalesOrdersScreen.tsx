@@ -20,6 +20,8 @@ import AttachmentsDialog from "../master/AttachmentsDialog";
 import { PartnerField } from "../master/PartnerPicker";
 import { useNotify } from "../notify";
 import { canPlan, today, useLiveData } from "../production/common";
+import type { ScreenKey } from "../menu";
+import { useIntent } from "../workspace/intent";
 import SalesOrderDialog from "./SalesOrderDialog";
 
 const PAGE = 20;
@@ -35,19 +37,40 @@ export function SalesStatusTag({ status }: { status: SalesStatus }) {
   );
 }
 
-/** Sales orders with filters, money totals and export; `fixedStatus` narrows the list (shipments). */
-export function useSalesOrders(fixedStatus: SalesStatus | null) {
+/** What a link (the dashboard) asks the order list to show. */
+export interface SalesListIntent {
+  status: SalesStatus | null;
+  first: string;
+  last: string;
+  receivedOnly: boolean;
+}
+
+/**
+ * Sales orders with filters, money totals and export; `fixedStatus` narrows
+ * the list (shipments); `intentKey` takes filters from links to that screen.
+ */
+export function useSalesOrders(fixedStatus: SalesStatus | null, intentKey?: ScreenKey) {
   const [search, setSearch] = useState("");
   const [status, setStatus] = useState<SalesStatus | null>(fixedStatus);
   const [range, setRange] = useState({ first: "", last: "" });
+  const [receivedOnly, setReceivedOnly] = useState(false);
   const [customerId, setCustomerId] = useState<number | null>(null);
   const [page, setPage] = useState(1);
   const [data, setData] = useState<SalesOrderPage>({ rows: [], total: 0, totals: { estimate: 0, finalPrice: 0, outsourcingCost: 0, gaCost: 0 } });
-  const query: SalesOrderQuery = { search: search.trim() || null, status, customerId, from: range.first || null, to: range.last || null, offset: (page - 1) * PAGE, limit: PAGE };
+  const applyIntent = useCallback((i: SalesListIntent) => {
+    setSearch("");
+    setCustomerId(null);
+    setStatus(i.status);
+    setRange({ first: i.first, last: i.last });
+    setReceivedOnly(i.receivedOnly);
+    setPage(1);
+  }, []);
+  useIntent<SalesListIntent>(intentKey ? [intentKey] : [], applyIntent);
+  const query: SalesOrderQuery = { search: search.trim() || null, status, receivedOnly, customerId, from: range.first || null, to: range.last || null, offset: (page - 1) * PAGE, limit: PAGE };
   const key = JSON.stringify(query);
   const fetch = useCallback(() => commands.listSalesOrders(JSON.parse(key) as SalesOrderQuery), [key]);
   const reload = useLiveData(events.salesChanged, fetch, setData);
-  return { search, setSearch, status, setStatus, range, setRange, customerId, setCustomerId, page, setPage, data, query, reload };
+  return { search, setSearch, status, setStatus, range, setRange, receivedOnly, setReceivedOnly, customerId, setCustomerId, page, setPage, data, query, reload };
 }
 
 /** Work orders for the chosen in-house lines of an order. */
@@ -158,11 +181,11 @@ function OutsourceDialog({ detail, onClose }: { detail: SalesOrderDetail; onClos
 }
 
 /** Sales orders (수주등록, 수주목록): list with filters and totals, the order form, and what an order leads to. */
-export default function SalesOrdersScreen({ session }: { session: Session }) {
+export default function SalesOrdersScreen({ session, intentKey }: { session: Session; intentKey?: ScreenKey }) {
   const { t } = useTranslation();
   const notify = useNotify();
   const editor = canPlan(session);
-  const list = useSalesOrders(null);
+  const list = useSalesOrders(null, intentKey);
   const [typed, setTyped] = useState("");
   const [details, setDetails] = useState<Record<number, SalesOrderDetail>>({});
   const [expanded, setExpanded] = useState<number[]>([]);
@@ -221,6 +244,9 @@ export default function SalesOrdersScreen({ session }: { session: Session }) {
           data-testid="so-status"
         />
         <DayRange first={list.range.first} last={list.range.last} onChange={(first, last) => (list.setRange({ first, last }), list.setPage(1))} />
+        <Checkbox checked={list.receivedOnly} onChange={(e) => (list.setReceivedOnly(e.target.checked), list.setPage(1))} data-testid="so-received-only">
+          {t("sales.receivedOnly")}
+        </Checkbox>
         <PartnerField value={list.customerId} onChange={(id) => (list.setCustomerId(id), list.setPage(1))} initialName={null} testId="so-filter-customer" />
         <ExportButton run={() => commands.exportSalesOrders(list.query)} testId="so-export" />
         {editor && (

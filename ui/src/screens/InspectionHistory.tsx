@@ -37,13 +37,15 @@ function storeFilter(f: Filters, beforeId: number | null, limit: number): Inspec
     verdict: f.verdict,
     defectType: f.defectType,
     workOrderOpId: null,
+    itemId: null,
+    processId: null,
     beforeId,
     limit,
   };
 }
 
 /** The part's image, small, loaded when its row is shown. */
-function Thumbnail({ id, onOpen }: { id: number; onOpen: () => void }) {
+export function Thumbnail({ id, onOpen }: { id: number; onOpen: () => void }) {
   const [src, setSrc] = useState<string | null>(null);
   useEffect(() => {
     let cancelled = false;

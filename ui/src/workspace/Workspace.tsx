@@ -48,6 +48,10 @@ import WorkOrdersScreen from "../production/WorkOrdersScreen";
 import PurchaseOrdersScreen from "../sales/PurchaseOrdersScreen";
 import SalesOrdersScreen from "../sales/SalesOrdersScreen";
 import ShipmentsScreen from "../sales/ShipmentsScreen";
+import DailyReportScreen from "../reports/DailyReportScreen";
+import DashboardScreen from "../reports/DashboardScreen";
+import MonthlyScreen from "../reports/MonthlyScreens";
+import QualityScreen from "../reports/QualityScreen";
 import DraggableTabs from "./DraggableTabs";
 import { tabsReducer } from "./tabs";
 
@@ -62,8 +66,10 @@ const GROUP_ICONS: Record<string, ReactNode> = {
   system: <SettingOutlined />,
 };
 
-function Screen({ screen, session, info }: { screen: ScreenKey; session: Session; info: AppInfo }) {
+function Screen({ screen, session, info, open }: { screen: ScreenKey; session: Session; info: AppInfo; open: (key: ScreenKey) => void }) {
   switch (screen) {
+    case "dashboard":
+      return <DashboardScreen open={open} />;
     case "inspectionMonitor":
       return <InspectionMonitor session={session} />;
     case "stations":
@@ -92,14 +98,16 @@ function Screen({ screen, session, info }: { screen: ScreenKey; session: Session
       return <DowntimeReasonsScreen session={session} />;
     case "leadTimes":
       return <LeadTimesScreen session={session} />;
-    case "salesOrder":
     case "salesOrderList":
+      return <SalesOrdersScreen session={session} intentKey="salesOrderList" />;
+    case "salesOrder":
     case "drawings":
       return <SalesOrdersScreen session={session} />;
     case "shipments":
       return <ShipmentsScreen session={session} />;
-    case "purchaseOrder":
     case "purchaseOrderList":
+      return <PurchaseOrdersScreen session={session} mode="orders" intentKey="purchaseOrderList" />;
+    case "purchaseOrder":
     case "purchaseOrderForm":
       return <PurchaseOrdersScreen session={session} mode="orders" />;
     case "goodsReceipt":
@@ -118,6 +126,15 @@ function Screen({ screen, session, info }: { screen: ScreenKey; session: Session
       return <PlanVsActualScreen />;
     case "oee":
       return <OeeScreen />;
+    case "quality":
+      return <QualityScreen />;
+    case "dailyReport":
+      return <DailyReportScreen />;
+    case "monthlyOrders":
+    case "monthlyOutsourcing":
+    case "monthlyShipments":
+    case "cumulative":
+      return <MonthlyScreen kind={screen} />;
     case "audit":
       return <AuditScreen session={session} />;
     case "machineSettings":
@@ -230,7 +247,7 @@ export default function Workspace({ session, info }: { session: Session; info: A
             items={tabs.open.map((key) => ({
               key,
               label: <span data-testid={`tab-${key}`}>{t(`menu.${key}`)}</span>,
-              children: <Screen screen={key} session={session} info={info} />,
+              children: <Screen screen={key} session={session} info={info} open={(k: ScreenKey) => dispatch({ type: "open", key: k })} />,
             }))}
           />
         </Layout.Content>

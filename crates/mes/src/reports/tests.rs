@@ -6,7 +6,7 @@ use super::quality::{QualityQuery, Signal, p_chart};
 use crate::{
     Error, Field, Store,
     auth::User,
-    inspections::{NewInspection, NewStation, Verdict, stamp},
+    inspections::{InspectionFilter, NewInspection, NewStation, Verdict, stamp},
     master::reference::DowntimeCategory,
     production::{
         OperationStatus,
@@ -209,6 +209,62 @@ async fn quality_rates_pareto_and_p_chart_match_the_parts_judged() {
         .await
         .unwrap();
     assert_eq!((item.parts, item.ng), (8, 2));
+
+    // Drilling down: the inspections behind a bar.
+    let ng = |f: InspectionFilter| {
+        let store = p.store.clone();
+        async move {
+            store
+                .list_inspections(InspectionFilter {
+                    verdict: Some(Verdict::Ng),
+                    ..f
+                })
+                .await
+                .unwrap()
+                .len()
+        }
+    };
+    let all = InspectionFilter::default;
+    assert_eq!(
+        ng(InspectionFilter {
+            item_id: Some(p.item),
+            ..all()
+        })
+        .await,
+        2
+    );
+    assert_eq!(
+        ng(InspectionFilter {
+            item_id: Some(0),
+            ..all()
+        })
+        .await,
+        6
+    );
+    assert_eq!(
+        ng(InspectionFilter {
+            process_id: Some(inspection_step),
+            ..all()
+        })
+        .await,
+        2
+    );
+    assert_eq!(
+        ng(InspectionFilter {
+            defect_type: Some(String::new()),
+            ..all()
+        })
+        .await,
+        5
+    );
+    assert_eq!(
+        ng(InspectionFilter {
+            defect_type: Some("F01".into()),
+            ..all()
+        })
+        .await,
+        2
+    );
 }
 
 #[tokio::test]

@@ -1,126 +1,11 @@
-//! Printable forms as PDF: the purchase-order form (구매발주서), A4, with the
-//! NanumGothic font embedded (subset) so Korean prints the same everywhere.
+//! The purchase-order form (구매발주서).
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
-use krilla::{
-    Document,
-    color::rgb,
-    geom::{PathBuilder, Point, Rect, Size},
-    image::Image,
-    num::NormalizedF32,
-    page::PageSettings,
-    paint::{Fill, Stroke},
-    text::{Font, TextDirection},
-};
+use krilla::{Document, geom::Size, image::Image, page::PageSettings};
 use linesight_mes::{company::Company, master::partners::Partner, money, purchasing::PurchaseOrderDetail};
-use skrifa::{FontRef, MetadataProvider, instance::LocationRef};
 
-/// NanumGothic Regular (OFL-1.1, Debian fonts-nanum; src-tauri/fonts/NOTICE).
-static FONT_BYTES: &[u8] = include_bytes!("../fonts/NanumGothic.ttf");
-
-const PAGE_W: f32 = 595.0;
-const PAGE_H: f32 = 842.0;
-const MARGIN: f32 = 40.0;
-const ROW_H: f32 = 20.0;
-
-fn font() -> &'static Font {
-    static FONT: OnceLock<Font> = OnceLock::new();
-    FONT.get_or_init(|| {
-        Font::new(Arc::new(FONT_BYTES.to_vec()).into(), 0).expect("the bundled NanumGothic is a font")
-    })
-}
-
-/// The advance width of `text` at `size` points.
-fn width(text: &str, size: f32) -> f32 {
-    let Ok(face) = FontRef::new(FONT_BYTES) else {
-        return 0.0;
-    };
-    let charmap = face.charmap();
-    let metrics = face.glyph_metrics(skrifa::instance::Size::new(size), LocationRef::default());
-    text.chars()
-        .filter_map(|c| charmap.map(c))
-        .filter_map(|g| metrics.advance_width(g))
-        .sum()
-}
-
-fn won(v: i64) -> String {
-    let digits = v.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if v < 0 { format!("-{out}") } else { out }
-}
-
-/// Where text sits in its box.
-#[derive(Clone, Copy)]
-enum Align {
-    Left,
-    Center,
-    Right,
-}
-
-struct Pen<'a> {
-    surface: krilla::surface::Surface<'a>,
-}
-
-impl Pen<'_> {
-    fn text(&mut self, x: f32, y: f32, size: f32, text: &str) {
-        self.surface.set_fill(Some(Fill {
-            paint: rgb::Color::black().into(),
-            opacity: NormalizedF32::ONE,
-            rule: Default::default(),
-        }));
-        self.surface.draw_text(
-            Point::from_xy(x, y),
-            font().clone(),
-            size,
-            text,
-            false,
-            TextDirection::Auto,
-        );
-    }
-
-    /// Text in the box from `x` to `x + w`, baseline `y`, cut to fit.
-    fn cell(&mut self, x: f32, w: f32, y: f32, size: f32, text: &str, align: Align) {
-        let mut shown: String = text.to_owned();
-        while !shown.is_empty() && width(&shown, size) > w - 6.0 {
-            shown.pop();
-        }
-        let tw = width(&shown, size);
-        let left = match align {
-            Align::Left => x + 3.0,
-            Align::Center => x + (w - tw) / 2.0,
-            Align::Right => x + w - tw - 3.0,
-        };
-        self.text(left, y, size, &shown);
-    }
-
-    fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, shade: bool) {
-        let Some(r) = Rect::from_xywh(x, y, w, h) else {
-            return;
-        };
-        let mut pb = PathBuilder::new();
-        pb.push_rect(r);
-        let Some(path) = pb.finish() else { return };
-        self.surface.set_fill(shade.then(|| Fill {
-            paint: rgb::Color::new(236, 240, 246).into(),
-            opacity: NormalizedF32::ONE,
-            rule: Default::default(),
-        }));
-        self.surface.set_stroke(Some(Stroke {
-            paint: rgb::Color::new(90, 90, 90).into(),
-            width: 0.6,
-            ..Default::default()
-        }));
-        self.surface.draw_path(&path);
-        self.surface.set_stroke(None);
-    }
-}
+use super::{Align, MARGIN, PAGE_H, PAGE_W, Pen, ROW_H, won};
 
 /// Columns of the lines table: (header, width, alignment).
 const COLUMNS: [(&str, f32, Align); 8] = [
@@ -358,13 +243,7 @@ mod tests {
     use linesight_mes::purchasing::{PurchaseOrder, PurchaseOrderLine, PurchaseStatus};
 
     use super::*;
-
-    #[test]
-    fn won_groups_thousands() {
-        assert_eq!(won(0), "0");
-        assert_eq!(won(1_357_950), "1,357,950");
-        assert_eq!(won(-1_000), "-1,000");
-    }
+    use crate::forms::tests::pdf_text;
 
     fn line(seq: i64, part_no: &str, name: &str, price: i64, qty: i64) -> PurchaseOrderLine {
         PurchaseOrderLine {
@@ -454,19 +333,6 @@ mod tests {
         png
     }
 
-    /// The text of a PDF as poppler's pdftotext reads it.
-    fn pdf_text(pdf: &[u8]) -> String {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("po.pdf");
-        std::fs::write(&path, pdf).unwrap();
-        let out = std::process::Command::new("pdftotext")
-            .args(["-layout", path.to_str().unwrap(), "-"])
-            .output()
-            .expect("pdftotext (poppler-utils) is installed by scripts/setup.sh --test");
-        assert!(out.status.success());
-        String::from_utf8(out.stdout).unwrap()
-    }
-
     #[test]
     fn the_form_has_the_supplier_every_line_and_the_total_in_korean_words() {
         // 1,234,500 supply: VAT 123,450, total 1,357,950.
@@ -514,11 +380,5 @@ mod tests {
         let text = pdf_text(&pdf);
         assert!(text.contains("P-001") && text.contains("P-060"));
         assert!(text.contains("1/3") && text.contains("3/3"), "{text}");
-    }
-
-    #[test]
-    fn widths_come_from_the_font() {
-        assert!(width("가나다", 10.0) > width("abc", 10.0));
-        assert_eq!(width("", 10.0), 0.0);
     }
 }
