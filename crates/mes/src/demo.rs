@@ -874,22 +874,31 @@ mod tests {
         assert!(trace.backward.len() >= 2, "{:?}", trace.backward);
         assert!(trace.backward.iter().any(|l| l.depth == 1 && l.lot_no.is_some()));
 
-        // (f) The station judged every part reported on the steps it watches,
-        // NG ones with the report's defect codes; the quality roll-up agrees.
-        let reported = count(
-            &store,
+        // (f) The station judged every part reported lately on the steps it
+        // watches, NG ones with the report's defect codes; the quality roll-up agrees.
+        let since = (Local::now().date_naive() - Duration::days(history::INSPECTED_DAYS)).to_string();
+        let count_since = |sql: &'static str| {
+            let (store, since) = (store.clone(), since.clone());
+            async move {
+                sqlx::query_scalar::<_, i64>(sql)
+                    .bind(since)
+                    .fetch_one(&store.pool)
+                    .await
+                    .unwrap()
+            }
+        };
+        let reported = count_since(
             "SELECT COALESCE(SUM(r.good + r.ng), 0) FROM operation_reports r
-             JOIN operations o ON o.id = r.operation_id WHERE o.station_id IS NOT NULL",
+             JOIN operations o ON o.id = r.operation_id WHERE o.station_id IS NOT NULL AND r.at >= ?",
         )
         .await;
         assert!(reported > 1000, "{reported}");
         assert_eq!(count(&store, "SELECT COUNT(*) FROM inspections").await, reported);
         assert_eq!(
             count(&store, "SELECT COUNT(*) FROM inspections WHERE verdict = 'ng'").await,
-            count(
-                &store,
+            count_since(
                 "SELECT COALESCE(SUM(r.ng), 0) FROM operation_reports r
-                 JOIN operations o ON o.id = r.operation_id WHERE o.station_id IS NOT NULL"
+                 JOIN operations o ON o.id = r.operation_id WHERE o.station_id IS NOT NULL AND r.at >= ?"
             )
             .await
         );
@@ -899,12 +908,11 @@ mod tests {
                 "SELECT COUNT(*) FROM inspections WHERE defect_type = 'D-DNT'"
             )
             .await,
-            count(
-                &store,
+            count_since(
                 "SELECT COALESCE(SUM(d.qty), 0) FROM report_defects d
                  JOIN defect_codes c ON c.id = d.defect_code_id AND c.code = 'D-DNT'
                  JOIN operation_reports r ON r.id = d.report_id
-                 JOIN operations o ON o.id = r.operation_id WHERE o.station_id IS NOT NULL"
+                 JOIN operations o ON o.id = r.operation_id WHERE o.station_id IS NOT NULL AND r.at >= ?"
             )
             .await
         );

@@ -69,10 +69,14 @@ test("a sales order goes from entry through outsourcing and work to shipment", a
     await app.type("partner-picker-search", name + Key.ENTER);
     await driver.wait(
       retryStale(async () => {
-        const rows = await (await app.find("partner-picker-table")).findElements(By.css("tbody tr.ant-table-row"));
-        if (rows.length !== 1 || !(await rows[0].getText()).includes(name)) return false;
-        await (await rows[0].findElement(By.css("td"))).click();
-        return true;
+        // A picker closed earlier stays in the page, hidden: use the one on screen.
+        for (const table of await driver.findElements(app.byTestId("partner-picker-table"))) {
+          if (!(await table.isDisplayed())) continue;
+          const rows = await table.findElements(By.css("tbody tr.ant-table-row"));
+          if (rows.length !== 1 || !(await rows[0].getText()).includes(name)) return false;
+          return (await rows[0].findElement(By.css("td"))).click().then(() => true, () => false);
+        }
+        return false;
       }),
       TIMEOUT,
       `partner ${name} not found`,

@@ -227,20 +227,25 @@ function OrderProgress() {
   );
 }
 
-/** The dashboard (메인): this month, the line now, the year, and one order's progress. */
-export default function DashboardScreen({ open }: { open: (key: ScreenKey) => void }) {
+/**
+ * The dashboard (메인): this month, the line now, the year, and one order's
+ * progress; operators (`office` false) see the line only, as Rust allows.
+ */
+export default function DashboardScreen({ open, office }: { open: (key: ScreenKey) => void; office: boolean }) {
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }} data-testid="dashboard-screen">
-      <MonthCards open={open} />
+      {office && <MonthCards open={open} />}
       <LineCards />
-      <Row gutter={[12, 12]}>
-        <Col xs={24} xl={12}>
-          <YearChart />
-        </Col>
-        <Col xs={24} xl={12}>
-          <OrderProgress />
-        </Col>
-      </Row>
+      {office && (
+        <Row gutter={[12, 12]}>
+          <Col xs={24} xl={12}>
+            <YearChart />
+          </Col>
+          <Col xs={24} xl={12}>
+            <OrderProgress />
+          </Col>
+        </Row>
+      )}
     </Space>
   );
 }

@@ -69,7 +69,7 @@ const GROUP_ICONS: Record<string, ReactNode> = {
 function Screen({ screen, session, info, open }: { screen: ScreenKey; session: Session; info: AppInfo; open: (key: ScreenKey) => void }) {
   switch (screen) {
     case "dashboard":
-      return <DashboardScreen open={open} />;
+      return <DashboardScreen open={open} office={session.user.role !== "operator"} />;
     case "inspectionMonitor":
       return <InspectionMonitor session={session} />;
     case "stations":
@@ -144,6 +144,9 @@ function Screen({ screen, session, info, open }: { screen: ScreenKey; session: S
   }
 }
 
+/** Menu groups for office staff only. */
+const OFFICE_GROUPS = ["master", "sales", "purchasing", "management"];
+
 /** The signed-in shell: collapsible menu, header, and a tab per open screen. */
 export default function Workspace({ session, info }: { session: Session; info: AppInfo }) {
   const { t, i18n } = useTranslation();
@@ -157,8 +160,9 @@ export default function Workspace({ session, info }: { session: Session; info: A
   const label = (key: string, testid: string) => <span data-testid={testid}>{t(`menu.${key}`)}</span>;
   const menuItems: MenuProps["items"] = [
     { key: HOME, icon: <DashboardOutlined />, label: label(HOME, `menu-${HOME}`) },
-    // Operators work from the terminal and stations: master data is not theirs (Rust refuses it too).
-    ...MENU.filter((group) => group.key !== "master" || session.user.role !== "operator").map((group) => ({
+    // Operators work from the terminal and stations: master data, orders and
+    // money are not theirs (Rust refuses them too).
+    ...MENU.filter((group) => session.user.role !== "operator" || !OFFICE_GROUPS.includes(group.key)).map((group) => ({
       key: `group:${group.key}`,
       icon: GROUP_ICONS[group.key] ?? <AppstoreOutlined />,
       label: label(group.key, `menu-group-${group.key}`),

@@ -833,6 +833,7 @@ pub(super) async fn write(
 
     let mut counts = insert(tx, plant, &orders, &ops, first_day, today).await?;
     counts.inspections = sqlx::query(INSERT_INSPECTIONS)
+        .bind((today - Duration::days(INSPECTED_DAYS)).to_string())
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -884,12 +885,16 @@ const INSERT_LOT: &str =
     "INSERT INTO lots (id, lot_no, operation_id, item_id, qty, created_at) VALUES (?, ?, ?, ?, ?, ?)";
 const INSERT_LOT_INPUT: &str = "INSERT INTO lot_inputs (lot_id, input_lot_id, material_lot) VALUES (?, ?, ?)";
 
-/// What the watching station judged: one inspection per part reported on
-/// an operation a station watches, one cycle apart up to the report's time,
-/// the first `ng` of each report rejected with the report's defect codes in
-/// turn. No images: those exist only for parts a camera saw. One statement,
-/// so a year of parts takes a fraction of a second; the quality roll-up
-/// fills itself by its trigger.
+/// Days back from today whose parts the demo station judged: enough for
+/// the quality screens, few enough to seed in about a second.
+pub(super) const INSPECTED_DAYS: i64 = 90;
+
+/// What the watching station judged: one inspection per part reported (from
+/// the day `?1` on) on an operation a station watches, one cycle apart up
+/// to the report's time, the first `ng` of each report rejected with the
+/// report's defect codes in turn. No images: those exist only for parts a
+/// camera saw. One statement; the quality roll-up fills itself by its
+/// trigger.
 const INSERT_INSPECTIONS: &str = "
     WITH RECURSIVE n(i) AS (
         SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < (SELECT MAX(good + ng) FROM operation_reports)),
@@ -912,6 +917,7 @@ const INSERT_INSPECTIONS: &str = "
     JOIN operations o ON o.id = r.operation_id AND o.station_id IS NOT NULL
     JOIN n ON n.i <= r.good + r.ng
     LEFT JOIN codes c ON c.report_id = r.id AND n.i > c.upto - c.qty AND n.i <= c.upto
+    WHERE r.at >= ?1
     ORDER BY r.at, n.i";
 
 /// The sales behind the work: each order a customer placed is a sales order
