@@ -279,7 +279,11 @@ export type Alarm = {
 
 export type AlarmKind = 
 /**  Too many NG parts in a row: stop the line and look. */
-"stop_line";
+"stop_line" | 
+/**  Flame in a station's view ([`crate::detectors`]). */
+"fire" | 
+/**  Smoke in a station's view. */
+"smoke";
 
 export type AppError = {
 	code: ErrorCode,

@@ -21,6 +21,10 @@ pub type AlarmId = i64;
 pub enum AlarmKind {
     /// Too many NG parts in a row: stop the line and look.
     StopLine,
+    /// Flame in a station's view ([`crate::detectors`]).
+    Fire,
+    /// Smoke in a station's view.
+    Smoke,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod company;
 pub mod demo;
+pub mod detectors;
 mod error;
 pub mod inspections;
 pub mod master;
