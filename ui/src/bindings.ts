@@ -216,6 +216,12 @@ export const commands = {
 	 *  from its query (never from what the window shows); returns its path.
 	 */
 	exportReport: (grid: ReportGrid) => __TAURI_INVOKE<string>("export_report", { grid }),
+	listCrossings: (filter: EventFilter) => __TAURI_INVOKE<Page<Crossing>>("list_crossings", { filter }),
+	listFireEvents: (filter: EventFilter) => __TAURI_INVOKE<Page<FireEvent>>("list_fire_events", { filter }),
+	/**  A row's snapshot as a JPEG data URL; the path comes from the stored row. */
+	eventSnapshot: (fire: boolean, id: number) => __TAURI_INVOKE<string | null>("event_snapshot", { fire, id }),
+	exportCrossings: (filter: EventFilter) => __TAURI_INVOKE<string>("export_crossings", { filter }),
+	exportFireEvents: (filter: EventFilter) => __TAURI_INVOKE<string>("export_fire_events", { filter }),
 	listSalesOrders: (query: SalesOrderQuery) => __TAURI_INVOKE<SalesOrderPage>("list_sales_orders", { query }),
 	getSalesOrder: (id: number) => __TAURI_INVOKE<SalesOrderDetail>("get_sales_order", { id }),
 	/**  Adds (`id` null) or changes a sales order with all its lines. */
@@ -451,6 +457,20 @@ export type Counters = {
 	ng: number,
 };
 
+export type Crossing = {
+	id: number,
+	stationId: number,
+	stationName: string,
+	at: string,
+	day: string,
+	place: string,
+	direction: Direction,
+	/**  The station's crossings that day up to and including this one. */
+	totalUp: number,
+	totalDown: number,
+	snapshotPath: string | null,
+};
+
 export type DailyReport = {
 	day: string,
 	rows: DailyRow[],
@@ -511,6 +531,12 @@ export type DefectQty = {
 	defectCodeId: number,
 	qty: number,
 };
+
+/**
+ *  Which way an object crossed the line: up is from the side the line's
+ *  normal points away from (as the detector defines it).
+ */
+export type Direction = "up" | "down";
 
 /**  A stop, with the operation it interrupted. */
 export type Downtime = {
@@ -647,6 +673,15 @@ export type ErrorCode =
  */
 "wrong_state" | "internal";
 
+/**  A log page: local days `first..=last`, optionally one station, newest first. */
+export type EventFilter = {
+	first: string,
+	last: string,
+	stationId: number | null,
+	offset: number,
+	limit: number,
+};
+
 /**  What the operator confirms at Finish. */
 export type FinishInput = {
 	/**  The parts not reported yet (may be all zero). */
@@ -654,6 +689,24 @@ export type FinishInput = {
 	/**  Supplier or material lot numbers that went into this operation. */
 	materialLots: string[],
 };
+
+export type FireEvent = {
+	id: number,
+	stationId: number,
+	stationName: string,
+	alarmId: number,
+	kind: FireKind,
+	place: string,
+	day: string,
+	startedAt: string,
+	/**  None while it lasts. */
+	endedAt: string | null,
+	snapshotPath: string | null,
+	acknowledgedBy: string | null,
+	acknowledgedAt: string | null,
+};
+
+export type FireKind = "fire" | "smoke";
 
 /**  A frame size and the frame rates the camera offers at it. */
 export type FrameSize = {

@@ -13,7 +13,7 @@ use crate::{
     Error, Field, Result, Store,
     alarms::AlarmKind,
     inspections::{StationId, stamp},
-    master::Page,
+    master::{MAX_ROWS, Page},
     validate,
 };
 
@@ -151,14 +151,23 @@ fn push_filter(q: &mut QueryBuilder<Sqlite>, t: &str, filter: &EventFilter) {
     }
 }
 
-fn check(filter: &EventFilter) -> Result<u32> {
+fn check(filter: &EventFilter, max: u32) -> Result<u32> {
     validate::int_range(
         Field::Period,
         (filter.last - filter.first).num_days(),
         0,
         MAX_DAYS - 1,
     )?;
-    validate::in_range(Field::Limit, filter.limit, 1, MAX_PAGE)
+    validate::in_range(Field::Limit, filter.limit, 1, max)
+}
+
+/// Every row of `filter`'s range (up to [`MAX_ROWS`]), for an export.
+fn everything(filter: &EventFilter) -> EventFilter {
+    EventFilter {
+        offset: 0,
+        limit: MAX_ROWS,
+        ..filter.clone()
+    }
 }
 
 impl Store {
@@ -196,6 +205,28 @@ impl Store {
         Ok(row)
     }
 
+    pub async fn crossing(&self, id: i64) -> Result<Crossing> {
+        sqlx::query_as(concat!(crossing_select!(), " WHERE c.id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(Error::NotFound {
+                entity: "crossing",
+                id,
+            })
+    }
+
+    pub async fn fire_event(&self, id: i64) -> Result<FireEvent> {
+        sqlx::query_as(concat!(fire_select!(), " WHERE f.id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(Error::NotFound {
+                entity: "fire_event",
+                id,
+            })
+    }
+
     /// A station's crossings of a local day, up and down.
     pub async fn crossing_totals(&self, station_id: StationId, day: NaiveDate) -> Result<(i64, i64)> {
         Ok(sqlx::query_as(
@@ -210,7 +241,16 @@ impl Store {
 
     /// The entrance log (출입 로그), newest first.
     pub async fn list_crossings(&self, filter: &EventFilter) -> Result<Page<Crossing>> {
-        let limit = check(filter)?;
+        self.crossing_page(filter, MAX_PAGE).await
+    }
+
+    /// The whole entrance log of `filter`'s range, for an export.
+    pub async fn export_crossings(&self, filter: &EventFilter) -> Result<Page<Crossing>> {
+        self.crossing_page(&everything(filter), MAX_ROWS).await
+    }
+
+    async fn crossing_page(&self, filter: &EventFilter, max: u32) -> Result<Page<Crossing>> {
+        let limit = check(filter, max)?;
         let mut count = QueryBuilder::new("SELECT COUNT(*) FROM crossings c");
         push_filter(&mut count, "c", filter);
         let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
@@ -313,7 +353,16 @@ impl Store {
 
     /// The fire log (화재감지 로그), newest first.
     pub async fn list_fire_events(&self, filter: &EventFilter) -> Result<Page<FireEvent>> {
-        let limit = check(filter)?;
+        self.fire_page(filter, MAX_PAGE).await
+    }
+
+    /// The whole fire log of `filter`'s range, for an export.
+    pub async fn export_fire_events(&self, filter: &EventFilter) -> Result<Page<FireEvent>> {
+        self.fire_page(&everything(filter), MAX_ROWS).await
+    }
+
+    async fn fire_page(&self, filter: &EventFilter, max: u32) -> Result<Page<FireEvent>> {
+        let limit = check(filter, max)?;
         let mut count = QueryBuilder::new("SELECT COUNT(*) FROM fire_events f");
         push_filter(&mut count, "f", filter);
         let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;

@@ -60,7 +60,7 @@ pub(crate) async fn read_archived(state: &AppState, id: i32, rel: &str) -> AppRe
     })
 }
 
-fn jpeg_data_url(bytes: &[u8]) -> String {
+pub(crate) fn jpeg_data_url(bytes: &[u8]) -> String {
     format!(
         "data:image/jpeg;base64,{}",
         base64::engine::general_purpose::STANDARD.encode(bytes)

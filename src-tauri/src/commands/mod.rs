@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod company;
+pub mod detectors;
 pub mod inspections;
 pub mod master;
 pub mod production;

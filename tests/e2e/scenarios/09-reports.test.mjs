@@ -2,7 +2,7 @@
 // the dashboard (its counts open their lists), quality with its Pareto,
 // p-chart and a drill-down to the parts behind a bar, OEE with its losses,
 // the daily production report and its PDF, plan vs actual and the four
-// monthly management screens with an Excel export.
+// monthly management screens with an Excel export, and the detector logs.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
@@ -120,6 +120,16 @@ test("managers read the dashboard, quality, OEE and management screens on the de
     }
     await app.click("cumulative-export");
     assert.ok(await exported(".xlsx", 2));
+
+    // The detector logs open with a week by default and export.
+    await app.click("menu-group-vision");
+    for (const key of ["entranceLog", "fireLog"]) {
+      await app.openScreen(key);
+      await app.find(key === "entranceLog" ? "entrance-log-table" : "fire-log-table");
+      await app.screenshot(key);
+    }
+    await app.click("fire-log-export");
+    assert.ok(await exported(".xlsx", 3));
   } finally {
     await app.driver.quit();
   }

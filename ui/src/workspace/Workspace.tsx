@@ -48,6 +48,7 @@ import WorkOrdersScreen from "../production/WorkOrdersScreen";
 import PurchaseOrdersScreen from "../sales/PurchaseOrdersScreen";
 import SalesOrdersScreen from "../sales/SalesOrdersScreen";
 import ShipmentsScreen from "../sales/ShipmentsScreen";
+import { EntranceLogScreen, FireLogScreen } from "../screens/EventLogs";
 import DailyReportScreen from "../reports/DailyReportScreen";
 import DashboardScreen from "../reports/DashboardScreen";
 import MonthlyScreen from "../reports/MonthlyScreens";
@@ -128,6 +129,10 @@ function Screen({ screen, session, info, open }: { screen: ScreenKey; session: S
       return <OeeScreen />;
     case "quality":
       return <QualityScreen />;
+    case "entranceLog":
+      return <EntranceLogScreen />;
+    case "fireLog":
+      return <FireLogScreen />;
     case "dailyReport":
       return <DailyReportScreen />;
     case "monthlyOrders":
