@@ -45,6 +45,13 @@ END;
 -- Monthly shipments (제품출고현황) and completions by month.
 CREATE INDEX sales_orders_ship_date ON sales_orders (ship_date) WHERE ship_date IS NOT NULL;
 CREATE INDEX sales_orders_work_done ON sales_orders (work_done_at) WHERE work_done_at IS NOT NULL;
--- The daily report: operations that ran on a day.
-CREATE INDEX operations_started ON operations (started_at) WHERE started_at IS NOT NULL;
-CREATE INDEX operations_finished ON operations (finished_at) WHERE finished_at IS NOT NULL;
+-- The daily report and OEE: operations and stops open during a period
+-- (started before its end, not ended before its start). Read from the end:
+-- the NULL (still open) entries and those ended after the period's start,
+-- with the start in the index so rows that began after the period are
+-- passed over without reading the table. A period years back still reads
+-- only this index.
+CREATE INDEX operations_finished ON operations (finished_at, started_at);
+CREATE INDEX downtimes_ended ON downtimes (ended_at, started_at);
+-- Line status: what each station is running or has paused now.
+CREATE INDEX operations_open_station ON operations (station_id, started_at) WHERE status IN ('running', 'paused');

@@ -309,10 +309,14 @@ impl Store {
         let from_t = DateTime::<Utc>::from_timestamp_millis(from).unwrap_or(now);
         let until_t = DateTime::<Utc>::from_timestamp_millis(until).unwrap_or(now);
 
+        // Open during the range: `+` keeps SQLite off an index on the start,
+        // which would read every operation (and stop) begun in all the years
+        // before; the end's index (operations_finished, downtimes_ended)
+        // reads only those ended since, and those still open.
         let ops: Vec<OpRow> = sqlx::query_as(
             "SELECT id, work_center, equipment_id, equipment_name, cycle_seconds, started_at, finished_at
              FROM operations_list
-             WHERE started_at IS NOT NULL AND started_at < ?1 AND (finished_at IS NULL OR finished_at > ?2)",
+             WHERE +started_at < ?1 AND (finished_at IS NULL OR finished_at > ?2)",
         )
         .bind(stamp(until_t))
         .bind(stamp(from_t))
@@ -322,8 +326,8 @@ impl Store {
             "SELECT d.operation_id, d.started_at, d.ended_at, r.category, r.name FROM downtimes d
              LEFT JOIN downtime_reasons r ON r.id = d.reason_id
              JOIN operations o ON o.id = d.operation_id
-             WHERE o.started_at < ?1 AND (o.finished_at IS NULL OR o.finished_at > ?2)
-               AND d.started_at < ?1 AND (d.ended_at IS NULL OR d.ended_at > ?2)",
+             WHERE +o.started_at < ?1 AND (o.finished_at IS NULL OR o.finished_at > ?2)
+               AND +d.started_at < ?1 AND (d.ended_at IS NULL OR d.ended_at > ?2)",
         )
         .bind(stamp(until_t))
         .bind(stamp(from_t))

@@ -91,12 +91,13 @@ impl Store {
     ) -> Result<DailyReport> {
         let (from, until) = day_range(day, day, tz);
         let (from_s, until_s) = (stamp(from), stamp(until));
+        // As in OEE: read from the end's index, not every start before the day (`+`).
         let ops: Vec<OpRow> = sqlx::query_as(
             "SELECT o.id, o.work_order_no, o.part_no, o.item_name, o.process_name,
                     (SELECT s.name FROM stations s WHERE s.id = o.station_id) AS station_name,
                     o.equipment_name, o.operator_name, o.planned_qty, o.cycle_seconds, o.started_at, o.finished_at
              FROM operations_list o
-             WHERE o.started_at < ?1 AND (o.finished_at IS NULL OR o.finished_at >= ?2)
+             WHERE +o.started_at < ?1 AND (o.finished_at IS NULL OR o.finished_at >= ?2)
              ORDER BY o.work_order_no, o.seq",
         )
         .bind(&until_s)
@@ -106,7 +107,7 @@ impl Store {
         let stops: Vec<Stop> = sqlx::query_as(
             "SELECT d.operation_id, d.started_at, d.ended_at, r.category FROM downtimes d
              LEFT JOIN downtime_reasons r ON r.id = d.reason_id
-             WHERE d.started_at < ?1 AND (d.ended_at IS NULL OR d.ended_at > ?2)",
+             WHERE +d.started_at < ?1 AND (d.ended_at IS NULL OR d.ended_at > ?2)",
         )
         .bind(&until_s)
         .bind(&from_s)

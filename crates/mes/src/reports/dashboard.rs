@@ -131,13 +131,19 @@ impl Store {
     /// Every station in use with the operation it watches and the parts it
     /// judged on the local day `today`.
     pub async fn line_status(&self, today: NaiveDate) -> Result<Vec<StationLine>> {
+        // The tables, not operations_list: a view of joins on the right of a
+        // LEFT JOIN is not flattened, so SQLite built the whole view (every
+        // operation ever) on each call.
         let rows: Vec<LineRow> = sqlx::query_as(
-            "SELECT s.id, s.name, o.work_order_no, o.part_no || ' ' || o.item_name AS item,
-                    o.process_name AS process, o.status AS operation_status, c.total, c.ok, c.ng
+            "SELECT s.id, s.name, w.no AS work_order_no, i.part_no || ' ' || i.name AS item,
+                    p.name AS process, o.status AS operation_status, c.total, c.ok, c.ng
              FROM stations s
-             LEFT JOIN operations_list o ON o.id = (
+             LEFT JOIN operations o ON o.id = (
                  SELECT x.id FROM operations x WHERE x.station_id = s.id AND x.status IN ('running', 'paused')
                  ORDER BY x.started_at DESC LIMIT 1)
+             LEFT JOIN work_orders w ON w.id = o.work_order_id
+             LEFT JOIN items i ON i.id = w.item_id
+             LEFT JOIN processes p ON p.id = o.process_id
              LEFT JOIN station_counters c ON c.station_id = s.id AND c.day = ?
              WHERE s.active = 1
              ORDER BY s.name",

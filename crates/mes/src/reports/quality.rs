@@ -229,20 +229,24 @@ impl Store {
             0,
             MAX_DAYS - 1,
         )?;
+        // Grouped first, named after: the name is looked up once per group,
+        // not once per roll-up row (tens of thousands over five years).
         let by = |key: &str, label: &str, join: &str| {
             let mut q = QueryBuilder::new(format!(
-                "SELECT d.{key} AS id, {label} AS label, SUM(d.parts) AS parts, "
+                "SELECT g.id, {label} AS label, g.parts, g.ng FROM (SELECT d.{key} AS id, SUM(d.parts) AS parts, "
             ));
             push_ng(&mut q, query);
-            q.push(format!(" FROM inspection_days d {join}"));
+            q.push(" FROM inspection_days d");
             push_filter(&mut q, query);
-            q.push(format!(" GROUP BY d.{key} ORDER BY ng DESC, parts DESC, d.{key}"));
+            q.push(format!(
+                " GROUP BY d.{key}) g {join} ORDER BY g.ng DESC, g.parts DESC, g.id"
+            ));
             q
         };
         let by_item = by(
             "item_id",
             "i.part_no || ' ' || i.name",
-            "LEFT JOIN items i ON i.id = d.item_id",
+            "LEFT JOIN items i ON i.id = g.id",
         )
         .build_query_as::<RateRow>()
         .fetch_all(&self.pool)
@@ -250,19 +254,15 @@ impl Store {
         let by_process = by(
             "process_id",
             "p.code || ' ' || p.name",
-            "LEFT JOIN processes p ON p.id = d.process_id",
+            "LEFT JOIN processes p ON p.id = g.id",
         )
         .build_query_as::<RateRow>()
         .fetch_all(&self.pool)
         .await?;
-        let by_station = by(
-            "station_id",
-            "s.name",
-            "LEFT JOIN stations s ON s.id = d.station_id",
-        )
-        .build_query_as::<RateRow>()
-        .fetch_all(&self.pool)
-        .await?;
+        let by_station = by("station_id", "s.name", "LEFT JOIN stations s ON s.id = g.id")
+            .build_query_as::<RateRow>()
+            .fetch_all(&self.pool)
+            .await?;
 
         let mut q = QueryBuilder::new(
             "SELECT d.defect_type, (SELECT c.name FROM defect_codes c WHERE c.code = d.defect_type COLLATE NOCASE),
