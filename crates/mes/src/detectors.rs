@@ -250,20 +250,8 @@ impl Store {
     }
 
     async fn crossing_page(&self, filter: &EventFilter, max: u32) -> Result<Page<Crossing>> {
-        let limit = check(filter, max)?;
-        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM crossings c");
-        push_filter(&mut count, "c", filter);
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
-        let mut q = QueryBuilder::new(crossing_select!());
-        push_filter(&mut q, "c", filter);
-        q.push(" ORDER BY c.day DESC, c.at DESC, c.id DESC LIMIT ")
-            .push_bind(limit)
-            .push(" OFFSET ")
-            .push_bind(filter.offset);
-        Ok(Page {
-            rows: q.build_query_as().fetch_all(&self.pool).await?,
-            total,
-        })
+        self.log_page(filter, max, "crossings c", crossing_select!(), "c", "c.at")
+            .await
     }
 
     /// Flame or smoke seen at a station: opens its event and raises the
@@ -362,13 +350,31 @@ impl Store {
     }
 
     async fn fire_page(&self, filter: &EventFilter, max: u32) -> Result<Page<FireEvent>> {
+        self.log_page(filter, max, "fire_events f", fire_select!(), "f", "f.started_at")
+            .await
+    }
+
+    /// One page of a log, newest first, with the count of all rows the
+    /// filter matches: `table` as aliased `t`, read by `select`.
+    async fn log_page<T>(
+        &self,
+        filter: &EventFilter,
+        max: u32,
+        table: &str,
+        select: &str,
+        t: &str,
+        time: &str,
+    ) -> Result<Page<T>>
+    where
+        T: Send + Unpin + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
+    {
         let limit = check(filter, max)?;
-        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM fire_events f");
-        push_filter(&mut count, "f", filter);
+        let mut count = QueryBuilder::new(format!("SELECT COUNT(*) FROM {table}"));
+        push_filter(&mut count, t, filter);
         let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
-        let mut q = QueryBuilder::new(fire_select!());
-        push_filter(&mut q, "f", filter);
-        q.push(" ORDER BY f.day DESC, f.started_at DESC, f.id DESC LIMIT ")
+        let mut q = QueryBuilder::new(select);
+        push_filter(&mut q, t, filter);
+        q.push(format!(" ORDER BY {t}.day DESC, {time} DESC, {t}.id DESC LIMIT "))
             .push_bind(limit)
             .push(" OFFSET ")
             .push_bind(filter.offset);
