@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { commands, type Crossing, type EventFilter, type FireEvent, type StationView } from "../bindings";
 import { DayRange, ExportButton } from "../components";
 import { dateTime } from "../format";
+import { useNotify } from "../notify";
 import { today } from "../production/common";
 
 const PAGE = 50;
@@ -28,6 +29,7 @@ function Snapshot({ fire, id }: { fire: boolean; id: number }) {
 /** A log page by local days (the end day included) and station, with its Excel export. */
 function useEventLog<T>(list: (f: EventFilter) => Promise<{ rows: T[]; total: number }>) {
   const { t } = useTranslation();
+  const notify = useNotify();
   const [range, setRange] = useState({ first: today(-6), last: today() });
   const [stationId, setStationId] = useState<number | null>(null);
   const [stations, setStations] = useState<StationView[]>([]);
@@ -44,11 +46,14 @@ function useEventLog<T>(list: (f: EventFilter) => Promise<{ rows: T[]; total: nu
   }, [key, list]);
   useEffect(() => {
     let cancelled = false;
-    load().then((d) => !cancelled && d && setData(d), () => undefined);
+    load().then(
+      (d) => !cancelled && d && setData(d),
+      (e) => notify.error(e),
+    );
     return () => {
       cancelled = true;
     };
-  }, [load]);
+  }, [load, notify]);
   const controls = (
     <>
       <DayRange first={range.first} last={range.last} onChange={(first, last) => (setRange({ first, last }), setPage(1))} />
