@@ -339,16 +339,28 @@ pub(crate) async fn next_no(
     prefix: &str,
     day: NaiveDate,
 ) -> Result<String> {
+    // The highest number of the day, not the count: numbers may have gaps
+    // (the demo's history numbers outsourcing orders after some sales
+    // orders only), and a count would then hand out a number already taken.
     let prefix = format!("{prefix}-{}-", day.format("%y%m%d"));
-    let taken: i64 = match table {
-        "sales_orders" => sqlx::query_scalar("SELECT COUNT(*) FROM sales_orders WHERE no LIKE ? || '%'"),
-        "work_orders" => sqlx::query_scalar("SELECT COUNT(*) FROM work_orders WHERE no LIKE ? || '%'"),
-        _ => sqlx::query_scalar("SELECT COUNT(*) FROM purchase_orders WHERE no LIKE ? || '%'"),
+    let highest: i64 = match table {
+        "sales_orders" => sqlx::query_scalar(concat!(
+            "SELECT COALESCE(MAX(CAST(substr(no, length(?1) + 1) AS INTEGER)), 0)",
+            " FROM sales_orders WHERE no LIKE ?1 || '%'"
+        )),
+        "work_orders" => sqlx::query_scalar(concat!(
+            "SELECT COALESCE(MAX(CAST(substr(no, length(?1) + 1) AS INTEGER)), 0)",
+            " FROM work_orders WHERE no LIKE ?1 || '%'"
+        )),
+        _ => sqlx::query_scalar(concat!(
+            "SELECT COALESCE(MAX(CAST(substr(no, length(?1) + 1) AS INTEGER)), 0)",
+            " FROM purchase_orders WHERE no LIKE ?1 || '%'"
+        )),
     }
     .bind(&prefix)
     .fetch_one(conn)
     .await?;
-    Ok(format!("{prefix}{:03}", taken + 1))
+    Ok(format!("{prefix}{:03}", highest + 1))
 }
 
 impl Store {
@@ -983,6 +995,33 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[tokio::test]
+    async fn numbers_follow_the_highest_of_the_day_past_gaps() {
+        let (_dir, store, admin, _item) = plant().await;
+        let customer = partner(&store, &admin, "대한기계", PartnerKind::Customer).await;
+        sqlx::query(
+            "INSERT INTO sales_orders (no, name, customer_id, order_date, due_date, status, created_at, updated_at)
+             VALUES ('SO-261102-002', '이전 주문', ?, '2026-11-02', '2026-11-20', 'received',
+                     '2026-11-02T00:00:00Z', '2026-11-02T00:00:00Z')",
+        )
+        .bind(customer)
+        .execute(&store.pool)
+        .await
+        .unwrap();
+        let saved = store
+            .save_sales_order(None, order(customer, vec![line(None, "x", 1, 1)]), &admin, "pc")
+            .await
+            .unwrap();
+        assert_eq!(saved.order.no, "SO-261102-003");
+        let mut other_day = order(customer, vec![line(None, "x", 1, 1)]);
+        other_day.order_date = day("2026-11-03");
+        let saved = store
+            .save_sales_order(None, other_day, &admin, "pc")
+            .await
+            .unwrap();
+        assert_eq!(saved.order.no, "SO-261103-001");
     }
 
     #[tokio::test]
