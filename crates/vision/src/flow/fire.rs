@@ -14,9 +14,10 @@
 //! Smoke: see `smoke.rs`.
 //!
 //! An alarm starts after evidence in `alarm_frames` frames in a row (two
-//! missing frames are forgiven) at one place: the region must keep holding
-//! the point where the run began, which a moving object does not. A fire
-//! region that grows by half alarms after half the frames; smoke must grow
+//! missing frames are forgiven) at one place: a fire region's centroid must
+//! stay near where the run began, a smoke region must keep holding that
+//! point; a moving object does neither. A fire
+//! region that grows by half alarms a quarter sooner; smoke must grow
 //! to alarm at all. An alarm ends after `clear_frames` frames without
 //! evidence.
 
@@ -152,9 +153,15 @@ struct Latch {
     kind: HazardKind,
     needed: u32,
     clear: u32,
-    /// Growth factor that halves `needed` (fire) or without which there is no alarm (smoke).
+    /// Growth factor that cuts `needed` by a quarter (fire) or without which there is no alarm (smoke).
     growth: f32,
     growth_required: bool,
+    /// Fire: the region's centroid may drift at most this times the square
+    /// root of its area (at least 3 px) from where the run began, so that a
+    /// red shirt whose swinging arm flickers is not taken for a flame as it
+    /// walks. Smoke (`None`): the region must keep holding that point, as
+    /// smoke spreads from its source.
+    drift: Option<f32>,
     run: Option<Run>,
     last: Option<Region>,
     active: bool,
@@ -185,8 +192,14 @@ impl Latch {
             return None;
         };
         self.quiet = 0;
+        let stays = |anchor: [f32; 2]| match self.drift {
+            Some(k) => {
+                (r.centroid[0] - anchor[0]).hypot(r.centroid[1] - anchor[1]) <= (k * r.area.sqrt()).max(3.0)
+            }
+            None => r.holds(anchor, 2.0),
+        };
         match &mut self.run {
-            Some(run) if r.holds(run.anchor, 2.0) => {
+            Some(run) if stays(run.anchor) => {
                 run.frames += 1;
                 run.gap = 0;
             }
@@ -207,7 +220,7 @@ impl Latch {
         let needed = match (self.growth_required, grown) {
             (true, false) => return None,
             (true, true) => self.needed,
-            (false, true) => self.needed.div_ceil(2),
+            (false, true) => self.needed - self.needed / 4,
             (false, false) => self.needed,
         };
         if run.frames >= needed {
@@ -353,12 +366,13 @@ pub struct FireDetector {
 impl FireDetector {
     pub fn new(cfg: FireConfig) -> Result<Self, FlowError> {
         cfg.validate()?;
-        let latch = |kind, needed, growth, growth_required| Latch {
+        let latch = |kind, needed, growth, growth_required, drift| Latch {
             kind,
             needed,
             clear: cfg.clear_frames,
             growth,
             growth_required,
+            drift,
             run: None,
             last: None,
             active: false,
@@ -372,8 +386,8 @@ impl FireDetector {
             } else {
                 None
             },
-            fire_alarm: latch(HazardKind::Fire, cfg.alarm_frames, 1.5, false),
-            smoke_alarm: latch(HazardKind::Smoke, cfg.alarm_frames * 2, 1.3, true),
+            fire_alarm: latch(HazardKind::Fire, cfg.alarm_frames, 1.5, false, Some(0.35)),
+            smoke_alarm: latch(HazardKind::Smoke, cfg.alarm_frames * 2, 1.3, true, None),
             size: (0, 0),
             frames: 0,
             cfg,
@@ -461,6 +475,7 @@ mod tests {
             clear: 4,
             growth: 1.5,
             growth_required,
+            drift: (!growth_required).then_some(0.35),
             run: None,
             last: None,
             active: false,
@@ -499,7 +514,7 @@ mod tests {
         let mut fire = latch(false);
         let grow = |i: usize| region(40.0, 40.0 + 20.0 * i as f32);
         let first = (0..10).position(|i| fire.push(grow(i)) == Some(true));
-        assert_eq!(first, Some(2), "grown by half on the third frame: 3 of 6 frames");
+        assert_eq!(first, Some(4), "grown by half on the third frame: 5 of 6 frames");
         let mut smoke = latch(true);
         assert!((0..30).all(|_| smoke.push(region(40.0, 40.0)).is_none()));
         let mut smoke = latch(true);
