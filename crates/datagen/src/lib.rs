@@ -46,6 +46,7 @@ mod rng;
 mod surface;
 mod texture;
 mod texture_defects;
+pub mod video;
 mod washer;
 mod writer;
 

@@ -12,6 +12,7 @@ mod coreset;
 mod cpu_kernels;
 pub mod cpu_net;
 pub mod dataset;
+pub mod flow;
 pub mod heatmap;
 pub mod inspector;
 pub mod mjpeg_file;

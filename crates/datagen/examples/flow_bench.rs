@@ -1,0 +1,149 @@
+//! Per-frame cost of the flow detectors at 320 × 240 (frames rendered
+//! first, so only the detectors are timed), and their accuracy over seeds.
+//!
+//! ```text
+//! cargo run --release -p linesight-datagen --example flow_bench [seeds]
+//! ```
+
+use std::time::{Duration, Instant};
+
+use linesight_datagen::video::{Scene, Video, VideoSpec};
+use linesight_vision::flow::{
+    AlarmTransition, CountingLine, FireConfig, FireDetector, HazardKind, LineCounter, LineCounterConfig,
+    NormPoint,
+};
+
+fn counter(v: &Video) -> LineCounter {
+    let [a, b] = v.truth().line.unwrap();
+    LineCounter::new(LineCounterConfig {
+        line: CountingLine {
+            a: NormPoint::new(a[0], a[1]),
+            b: NormPoint::new(b[0], b[1]),
+        },
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+fn main() {
+    let seeds: u64 = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(10);
+    let (w, h) = (320, 240);
+    let profile = if cfg!(debug_assertions) {
+        "dev profile"
+    } else {
+        "release"
+    };
+    println!("# Cost at {w} × {h} (processed at 160 × 120), {profile}, one thread");
+    for scene in [Scene::Entrance, Scene::Fire] {
+        let v = Video::new(VideoSpec::new(scene, 1).noisy(true).size(w, h)).unwrap();
+        let t = Instant::now();
+        let frames: Vec<_> = v.frames().collect();
+        println!(
+            "rendering {scene:?} (not part of the cost): {:.3} ms/frame",
+            t.elapsed().as_secs_f64() * 1e3 / frames.len() as f64
+        );
+        let dt = Duration::from_secs_f32(1.0 / v.fps());
+        let mut elapsed = Duration::ZERO;
+        if scene == Scene::Entrance {
+            let mut c = counter(&v);
+            for (i, f) in frames.iter().enumerate() {
+                let t = Instant::now();
+                c.push(f, dt * i as u32).unwrap();
+                elapsed += t.elapsed();
+            }
+            println!(
+                "LineCounter::push: {:.3} ms/frame over {} frames",
+                elapsed.as_secs_f64() * 1e3 / frames.len() as f64,
+                frames.len()
+            );
+        } else {
+            let mut d = FireDetector::new(FireConfig::default()).unwrap();
+            for (i, f) in frames.iter().enumerate() {
+                let t = Instant::now();
+                d.push(f, dt * i as u32).unwrap();
+                elapsed += t.elapsed();
+            }
+            println!(
+                "FireDetector::push (fire and smoke): {:.3} ms/frame over {} frames",
+                elapsed.as_secs_f64() * 1e3 / frames.len() as f64,
+                frames.len()
+            );
+        }
+    }
+
+    println!("\n# Counts over {seeds} seeds, 160 × 120 at 15 fps: |Δup| + |Δdown| per sequence");
+    for scene in [Scene::Entrance, Scene::Conveyor] {
+        for noisy in [false, true] {
+            let (mut err, mut total, mut exact) = (0, 0, 0);
+            let mut per_seed = Vec::new();
+            for seed in 0..seeds {
+                let v = Video::new(VideoSpec::new(scene, seed).noisy(noisy)).unwrap();
+                let mut c = counter(&v);
+                for i in 0..v.len() {
+                    c.push(&v.frame(i), Duration::ZERO).unwrap();
+                }
+                let (got, t) = (c.totals(), v.truth());
+                let e = got.up.abs_diff(t.up) + got.down.abs_diff(t.down);
+                per_seed.push(e);
+                err += e;
+                total += t.up + t.down;
+                exact += u32::from(e == 0);
+            }
+            println!(
+                "{scene:?} {}: {total} crossings, mean abs error {:.2}/sequence, exact {exact}/{seeds}, per seed {per_seed:?}",
+                if noisy { "noisy" } else { "clean" },
+                err as f64 / seeds as f64
+            );
+        }
+    }
+
+    println!("\n# Alarms over {seeds} seeds: delay after the truth's start (s), false alarms");
+    for scene in Scene::ALL
+        .into_iter()
+        .filter(|s| !matches!(s, Scene::Entrance | Scene::Conveyor))
+    {
+        for noisy in [false, true] {
+            let mut delays = Vec::new();
+            let mut false_alarms = 0;
+            let mut missed = 0;
+            for seed in 0..seeds {
+                let v = Video::new(VideoSpec::new(scene, seed).noisy(noisy)).unwrap();
+                let want = match scene {
+                    Scene::Fire => v.truth().fire_from.map(|f| (f, HazardKind::Fire)),
+                    Scene::Smoke => v.truth().smoke_from.map(|f| (f, HazardKind::Smoke)),
+                    _ => None,
+                };
+                let mut d = FireDetector::new(FireConfig::default()).unwrap();
+                let mut hit = None;
+                for i in 0..v.len() {
+                    for tr in d.push(&v.frame(i), Duration::ZERO).unwrap() {
+                        if let AlarmTransition::Start { kind, .. } = tr {
+                            match want {
+                                Some((from, k)) if k == kind && i >= from => {
+                                    hit.get_or_insert((i - from) as f32 / v.fps());
+                                }
+                                _ => false_alarms += 1,
+                            }
+                        }
+                    }
+                }
+                match (want, hit) {
+                    (Some(_), Some(d)) => delays.push(d),
+                    (Some(_), None) => missed += 1,
+                    _ => {}
+                }
+            }
+            let stats = if delays.is_empty() {
+                String::new()
+            } else {
+                let mean = delays.iter().sum::<f32>() / delays.len() as f32;
+                let max = delays.iter().copied().fold(0.0, f32::max);
+                format!("delay mean {mean:.2} s, max {max:.2} s, ")
+            };
+            println!(
+                "{scene:?} {}: {stats}missed {missed}, false alarms {false_alarms}",
+                if noisy { "noisy" } else { "clean" }
+            );
+        }
+    }
+}
