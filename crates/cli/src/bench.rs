@@ -15,6 +15,7 @@ use linesight_datagen::{Category, SetSpec, generate};
 use linesight_vision::{
     backbone::{INPUT_SIZE, PIXEL_MEAN, PIXEL_STD},
     dataset::{DataSet, images_in},
+    inspector::aligned_input,
     patchcore::DEFAULT_BLOCKS,
     preprocess::{load_rgb, to_map},
     train::{TrainConfig, train},
@@ -126,7 +127,7 @@ pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
     let input = |i: usize| &inputs[i % inputs.len()];
 
     let runs = args.runs.max(1);
-    let figures = vec![
+    let mut figures = vec![
         time("backbone to logits (ImageNet head)", 1, runs, |i| {
             std::hint::black_box(net.logits(input(i)));
         }),
@@ -147,6 +148,23 @@ pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
             },
         ),
     ];
+    // What registration adds, for a model that aligns: the same preprocessing with and without it.
+    if let Some(spec) = &inspector.manifest().align {
+        let aligner = spec.aligner()?;
+        let t = &inspector.manifest().input;
+        let image = |i: usize| &images[i % images.len()];
+        figures.push(time(
+            "preprocess without alignment (model's input)",
+            1,
+            runs,
+            |i| {
+                std::hint::black_box(aligned_input(image(i), t, None));
+            },
+        ));
+        figures.push(time("preprocess with alignment (pose + warp)", 1, runs, |i| {
+            std::hint::black_box(aligned_input(image(i), t, Some(&aligner)));
+        }));
+    }
 
     let train_seconds = (args.train_images > 0)
         .then(|| time_training(models, args.train_images))

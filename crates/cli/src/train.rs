@@ -10,7 +10,7 @@ use linesight_vision::{
     bundle::{Bundle, InputTransform},
     dataset::DataSet,
     patchcore::{DEFAULT_BLOCKS, GoodSpread, ImageScoring},
-    train::{Method, Progress, TrainConfig, train},
+    train::{AlignMode, Method, Progress, TrainConfig, train},
 };
 
 use linesight_vision::models::Models;
@@ -52,6 +52,11 @@ pub struct Args {
     /// own spread on held-out good images (default: one joint bank).
     #[arg(long)]
     per_block_banks: bool,
+    /// Register every image to the training images' pose before the backbone
+    /// (for parts placed a little differently each time): off, on, or auto
+    /// (on when the good images' poses vary and registration is reliable).
+    #[arg(long, default_value = "off", value_parser = parse_align)]
+    align: AlignMode,
     /// Region of interest in the image: x,y,width,height.
     #[arg(long, value_parser = parse_roi)]
     roi: Option<[u32; 4]>,
@@ -65,6 +70,15 @@ fn parse_method(s: &str) -> Result<Method, String> {
             _ => Err("padim:N needs a channel count above 0, e.g. padim:64".into()),
         },
         _ => Err("expected patchcore or padim:N".into()),
+    }
+}
+
+fn parse_align(s: &str) -> Result<AlignMode, String> {
+    match s {
+        "off" => Ok(AlignMode::Off),
+        "on" => Ok(AlignMode::On),
+        "auto" => Ok(AlignMode::Auto),
+        _ => Err("expected off, on or auto".into()),
     }
 }
 
@@ -139,6 +153,7 @@ pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
             std: PIXEL_STD,
             roi: args.roi,
         },
+        align: args.align,
         blocks: args.blocks,
         memory_cap: args.memory_cap as usize,
         per_block_banks: args.per_block_banks,
@@ -178,6 +193,25 @@ pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
         &trained.memory_bank,
         trained.defect_head.as_ref(),
     )?;
+    if let Some(c) = trained.align_check {
+        println!(
+            "alignment {}{}: held-out good images shift sd {:.2} px (of {}), rotation sd {:.2}°, correlation {:.3} aligned vs {:.3} as they came",
+            if trained.manifest.align.is_some() {
+                "on"
+            } else {
+                "off"
+            },
+            match &trained.manifest.align {
+                Some(a) if !a.rotation => " (shift only: a round part)",
+                _ => "",
+            },
+            c.shift_sd,
+            linesight_vision::align::WORK_SIDE,
+            c.angle_sd_deg,
+            c.ncc_aligned,
+            c.ncc_unaligned
+        );
+    }
     let m = &trained.manifest;
     println!(
         "wrote {} ({}, threshold {:.4}, {} rows, {:.1} s)",
@@ -241,6 +275,15 @@ mod tests {
                 && super::parse_size("32").is_err()
                 && super::parse_size("x").is_err()
         );
+    }
+
+    #[test]
+    fn align_parses_each_mode() {
+        use linesight_vision::train::AlignMode;
+        assert_eq!(super::parse_align("off"), Ok(AlignMode::Off));
+        assert_eq!(super::parse_align("on"), Ok(AlignMode::On));
+        assert_eq!(super::parse_align("auto"), Ok(AlignMode::Auto));
+        assert!(super::parse_align("yes").is_err());
     }
 
     #[test]

@@ -16,6 +16,7 @@ use std::{
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    align::AlignSpec,
     backbone::{BLOCKS, block_channels, stage_outputs},
     calibrate::Calibration,
     classifier::DefectHead,
@@ -46,6 +47,10 @@ pub struct Manifest {
     pub created_at: String,
     pub backbone: BackboneRef,
     pub input: InputTransform,
+    /// Registration of every image to the training images' pose before the
+    /// backbone, after the ROI and resize (absent: images as they come).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub align: Option<AlignSpec>,
     /// Backbone blocks whose outputs form the patch embedding.
     pub blocks: Vec<usize>,
     /// How patch distances become the image score (absent: the worst patch).
@@ -333,6 +338,9 @@ fn check_numbers(m: &Manifest) -> Result<(), String> {
     if !(32..=1024).contains(&m.input.size) {
         return Err(format!("input size {} is outside 32..=1024", m.input.size));
     }
+    if let Some(align) = &m.align {
+        align.aligner().map_err(|e| e.to_string())?;
+    }
     let blocks_ok = !m.blocks.is_empty()
         && m.blocks.windows(2).all(|w| w[0] < w[1])
         && m.blocks.iter().all(|&b| b < BLOCKS);
@@ -510,6 +518,7 @@ mod tests {
                 std: 128.0,
                 roi: None,
             },
+            align: None,
             blocks: vec![4, 10],
             bank_layout: BankLayout::Joint,
             scoring: ImageScoring::default(),
@@ -672,6 +681,47 @@ mod tests {
         json.as_object_mut().unwrap().remove("bank_layout");
         let m: Manifest = serde_json::from_value(json).unwrap();
         assert_eq!(m.bank_layout, BankLayout::Joint);
+    }
+
+    #[test]
+    fn an_alignment_reference_round_trips_and_a_broken_one_is_refused() {
+        use crate::align::{AlignCheck, Aligner, Plane};
+        let (_tmp, dir) = saved();
+        let b = Bundle::load(&dir, BACKBONE).unwrap();
+        assert_eq!(
+            b.manifest.align, None,
+            "a bundle taught without alignment has none"
+        );
+        let side = crate::align::MIN_SIDE;
+        let values = (0..side * side).map(|i| (i % 251) as f32).collect();
+        let aligner = Aligner::new(Plane { side, values }, 0.1).unwrap();
+        let check = AlignCheck {
+            shift_sd: 1.0,
+            angle_sd_deg: 0.5,
+            ncc_aligned: 0.95,
+            ncc_unaligned: 0.7,
+        };
+        let m = Manifest {
+            align: Some(AlignSpec::new(&aligner, check)),
+            ..manifest()
+        };
+        let values: Vec<f32> = (0..3 * DIMS).map(|v| v as f32).collect();
+        Bundle::save(&dir, m.clone(), &MemoryBank::new(values, DIMS), None).unwrap();
+        let b = Bundle::load(&dir, BACKBONE).unwrap();
+        assert_eq!(b.manifest.align, m.align);
+        let path = dir.join(MANIFEST);
+        let original: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        for (pointer, value) in [
+            ("/align/reference", serde_json::json!("0g")),
+            ("/align/side", serde_json::json!(64)),
+            ("/align/max_shift", serde_json::json!(2.0)),
+        ] {
+            let mut m = original.clone();
+            *m.pointer_mut(pointer).unwrap() = value;
+            fs::write(&path, m.to_string()).unwrap();
+            let err = Bundle::load(&dir, BACKBONE).unwrap_err();
+            assert!(matches!(err, BundleError::Manifest { .. }), "{pointer}: {err}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ use image::{RgbImage, SubImage};
 use serde::Serialize;
 
 use crate::{
+    align::{Aligner, Plane, Pose, unwarp_map, warp_rgb},
     backbone::{block_channels, stage_outputs},
     bundle::{Bundle, InputTransform, Manifest},
     classifier::{DefectCall, DefectHead, descriptor},
@@ -13,7 +14,7 @@ use crate::{
     heatmap,
     padim::PositionalGaussians,
     patchcore::{AnomalyGrid, Detector, MemoryBank, patch_embeddings},
-    preprocess::to_map,
+    preprocess::{resized, to_map},
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -32,6 +33,8 @@ pub struct Inspection {
     pub grid: AnomalyGrid,
     /// What the defect looks like, for a rejected part when the model has a classifier.
     pub defect: Option<DefectCall>,
+    /// Where the part lay relative to the reference, for a model that aligns.
+    pub pose: Option<Pose>,
 }
 
 /// The part of `image` the model looks at: the manifest's ROI, clamped to
@@ -51,10 +54,39 @@ pub fn roi_view(image: &RgbImage, [x, y, w, h]: [u32; 4]) -> SubImage<&RgbImage>
 
 /// The network input for one image under a transform.
 pub fn input_for(image: &RgbImage, t: &InputTransform) -> FeatureMap {
+    aligned_input(image, t, None).0
+}
+
+/// The region the model looks at, at the network's input size (before any alignment).
+pub fn sized_region(image: &RgbImage, t: &InputTransform) -> RgbImage {
     match crop_roi(image, t.roi) {
-        Some(cropped) => to_map(&cropped, t.size, t.mean, t.std),
-        None => to_map(image, t.size, t.mean, t.std),
+        Some(cropped) => resized(&cropped, t.size).into_owned(),
+        None => resized(image, t.size).into_owned(),
     }
+}
+
+/// The grey working copy alignment estimates the pose on: the same region
+/// and resize at training and at the station.
+pub fn align_plane(image: &RgbImage, t: &InputTransform, side: usize) -> Plane {
+    Plane::of(&sized_region(image, t), side)
+}
+
+/// The network input, brought to the reference pose first when the model
+/// aligns, with the pose found.
+pub fn aligned_input(
+    image: &RgbImage,
+    t: &InputTransform,
+    aligner: Option<&Aligner>,
+) -> (FeatureMap, Option<Pose>) {
+    let Some(aligner) = aligner else {
+        return match crop_roi(image, t.roi) {
+            Some(cropped) => (to_map(&cropped, t.size, t.mean, t.std), None),
+            None => (to_map(image, t.size, t.mean, t.std), None),
+        };
+    };
+    let sized = sized_region(image, t);
+    let pose = aligner.estimate(&Plane::of(&sized, aligner.side())).pose;
+    (to_map(&warp_rgb(&sized, pose), t.size, t.mean, t.std), Some(pose))
 }
 
 /// The detector a bundle's bank and layout describe. A layout that does not
@@ -87,6 +119,7 @@ fn detector_of(manifest: &Manifest, bank: Vec<f32>) -> Detector {
 pub struct Inspector {
     net: Arc<CpuNet>,
     detector: Detector,
+    aligner: Option<Aligner>,
     defect_head: Option<DefectHead>,
     manifest: Manifest,
 }
@@ -96,6 +129,8 @@ impl Inspector {
         Self {
             net,
             detector: detector_of(&bundle.manifest, bundle.memory_bank),
+            // Checked by [`Bundle::load`].
+            aligner: bundle.manifest.align.as_ref().and_then(|a| a.aligner().ok()),
             defect_head: bundle.defect_head,
             manifest: bundle.manifest,
         }
@@ -112,7 +147,7 @@ impl Inspector {
     }
 
     pub fn inspect(&self, image: &RgbImage, sensitivity: f32) -> Inspection {
-        let input = input_for(image, &self.manifest.input);
+        let (input, pose) = aligned_input(image, &self.manifest.input, self.aligner.as_ref());
         let embeddings = patch_embeddings(&self.net, &input, &self.manifest.blocks);
         let grid = self.detector.grid(&embeddings);
         let score = self.detector.score(self.manifest.scoring, &embeddings, &grid);
@@ -133,6 +168,7 @@ impl Inspector {
             threshold,
             grid,
             defect,
+            pose,
         }
     }
 
@@ -143,7 +179,12 @@ impl Inspector {
         norm.threshold = inspection.threshold;
         norm.floor = norm.floor.min(inspection.threshold * 0.9);
         let sigma = width.max(height) as f32 / 56.0; // about a quarter of a feature cell
-        heatmap::smooth_map(&inspection.grid, width, height, sigma, norm)
+        let map = heatmap::smooth_map(&inspection.grid, width, height, sigma, norm);
+        // The map is of the aligned part: put it back where the part lay.
+        match inspection.pose {
+            Some(pose) => unwarp_map(&map, width, height, pose),
+            None => map,
+        }
     }
 }
 

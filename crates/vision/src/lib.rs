@@ -1,6 +1,7 @@
 //! Frame sources, preprocessing and inspection models of Linesight.
 //! Knows no Tauri and no SQL.
 
+pub mod align;
 pub mod archive;
 pub mod backbone;
 pub mod bundle;

@@ -555,6 +555,7 @@ mod tests {
                     values: vec![red],
                 },
                 defect: None,
+                pose: None,
             }
         }
     }

@@ -25,7 +25,7 @@ pub fn load_rgb(path: &Path) -> Result<RgbImage, ImageError> {
 }
 
 /// `size` × `size`: any aspect ratio is squeezed, the ROI is already cut to the part.
-fn resized(image: &RgbImage, size: usize) -> Cow<'_, RgbImage> {
+pub(crate) fn resized(image: &RgbImage, size: usize) -> Cow<'_, RgbImage> {
     if image.dimensions() == (size as u32, size as u32) {
         Cow::Borrowed(image)
     } else {

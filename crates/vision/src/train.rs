@@ -8,6 +8,7 @@ use std::{
 };
 
 use crate::{
+    align::{AlignCheck, AlignError, AlignSpec, Aligner, DEFAULT_MAX_SHIFT, WORK_SIDE},
     backbone::{INPUT_SIZE, PIXEL_MEAN, PIXEL_STD, block_channels, stage_outputs},
     bundle::{BackboneRef, FORMAT_VERSION, InputTransform, Manifest, Metrics, TrainingSummary, WeightsRef},
     calibrate::{
@@ -17,7 +18,7 @@ use crate::{
     cpu_net::{CpuNet, FeatureMap},
     dataset::{DataSet, hash_files},
     heatmap::MapNormalisation,
-    inspector::input_for,
+    inspector::{align_plane, aligned_input},
     padim::{PositionalGaussians, spread_channels},
     patchcore::{
         AnomalyGrid, DEFAULT_BLOCKS, Detector, GoodSpread, ImageScoring, MemoryBank, patch_embeddings,
@@ -53,10 +54,43 @@ pub enum Method {
     Padim { dims: usize },
 }
 
+/// Whether a model registers each image to the training images' pose ([`crate::align`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AlignMode {
+    /// Images as they come.
+    #[default]
+    Off,
+    /// Always align.
+    On,
+    /// Align when the held-out good images' poses vary and registration
+    /// matches them to the reference far better than leaving them be.
+    Auto,
+}
+
+/// [`AlignMode::Auto`]'s tests: a pose spread worth correcting (working
+/// pixels or degrees) and registration that is reliable (median correlation
+/// with the reference) and better than none.
+const AUTO_MIN_SHIFT_SD: f32 = 0.5;
+const AUTO_MIN_ANGLE_SD_DEG: f32 = 0.5;
+const AUTO_MIN_NCC: f32 = 0.85;
+const AUTO_MIN_NCC_GAIN: f32 = 0.03;
+
+impl AlignCheck {
+    /// Whether [`AlignMode::Auto`] aligns, given this check.
+    pub fn worth_aligning(&self) -> bool {
+        let varies = self.shift_sd >= AUTO_MIN_SHIFT_SD || self.angle_sd_deg >= AUTO_MIN_ANGLE_SD_DEG;
+        let reliable =
+            self.ncc_aligned >= AUTO_MIN_NCC && self.ncc_aligned >= self.ncc_unaligned + AUTO_MIN_NCC_GAIN;
+        varies && reliable
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct TrainConfig {
     pub method: Method,
     pub input: InputTransform,
+    /// Registration before the backbone.
+    pub align: AlignMode,
     pub blocks: Vec<usize>,
     /// Most patches the memory bank keeps (inspection time grows with it);
     /// with one bank per block, each block's bank.
@@ -85,6 +119,7 @@ impl TrainConfig {
                 std: PIXEL_STD,
                 roi: None,
             },
+            align: AlignMode::Off,
             blocks: DEFAULT_BLOCKS.to_vec(),
             memory_cap: DEFAULT_MEMORY_CAP,
             per_block_banks: false,
@@ -128,6 +163,8 @@ pub enum TrainError {
     Calibration(#[from] CalibrationError),
     #[error("defect classifier: {0}")]
     Classifier(#[from] HeadError),
+    #[error(transparent)]
+    Align(#[from] AlignError),
     #[error("training was cancelled")]
     Cancelled,
 }
@@ -153,13 +190,44 @@ pub fn split_held_out<T: Clone>(images: &[T]) -> (Vec<T>, Vec<T>) {
     (fit, out)
 }
 
-/// Decodes an image file into the network input.
-fn input(path: &Path, transform: &InputTransform) -> Result<FeatureMap, TrainError> {
-    Ok(input_for(&load_rgb(path)?, transform))
+/// Decodes an image file into the network input (aligned when there is an aligner).
+fn input(
+    path: &Path,
+    transform: &InputTransform,
+    aligner: Option<&Aligner>,
+) -> Result<FeatureMap, TrainError> {
+    Ok(aligned_input(&load_rgb(path)?, transform, aligner).0)
+}
+
+/// The reference from the fit images and the check on the held-out ones;
+/// `None` when `mode` says not to align.
+fn fit_alignment(
+    fit: &[std::path::PathBuf],
+    held_out: &[std::path::PathBuf],
+    cfg: &TrainConfig,
+    check: &dyn Fn() -> Result<(), TrainError>,
+) -> Result<(Option<Aligner>, Option<AlignCheck>), TrainError> {
+    if cfg.align == AlignMode::Off {
+        return Ok((None, None));
+    }
+    let plane = |p: &std::path::PathBuf| -> Result<_, TrainError> {
+        check()?;
+        Ok(align_plane(&load_rgb(p)?, &cfg.input, WORK_SIDE))
+    };
+    let planes = fit.iter().map(plane).collect::<Result<Vec<_>, _>>()?;
+    let (aligner, _) = Aligner::fit(&planes, DEFAULT_MAX_SHIFT)?;
+    let held = held_out.iter().map(plane).collect::<Result<Vec<_>, _>>()?;
+    let estimates: Vec<_> = held.iter().map(|p| aligner.estimate(p)).collect();
+    let unaligned: Vec<f32> = held.iter().map(|p| aligner.ncc_unaligned(p)).collect();
+    let summary = AlignCheck::of(&estimates, &unaligned, aligner.side());
+    let keep = cfg.align == AlignMode::On || summary.worth_aligning();
+    Ok((keep.then_some(aligner), Some(summary)))
 }
 
 pub struct Trained {
     pub manifest: Manifest,
+    /// Registration on the held-out good images, whether or not the model aligns.
+    pub align_check: Option<AlignCheck>,
     pub memory_bank: MemoryBank,
     pub defect_head: Option<DefectHead>,
 }
@@ -189,13 +257,17 @@ pub fn train(
         }
     };
 
+    // 0. Registration, when asked for (and, for auto, when it pays).
+    let (aligner, align_check) = fit_alignment(&fit, &held_out, cfg, &check)?;
+    let aligner = aligner.as_ref();
+
     // 1. Patch features of the fit images.
     let mut patches: Vec<f32> = Vec::new();
     let mut dims = 0;
     let mut grid = (0, 0);
     for (i, path) in fit.iter().enumerate() {
         check()?;
-        let emb = patch_embeddings(net, &input(path, &cfg.input)?, &cfg.blocks);
+        let emb = patch_embeddings(net, &input(path, &cfg.input, aligner)?, &cfg.blocks);
         dims = emb.channels;
         grid = (emb.height, emb.width);
         patches.extend_from_slice(&emb.data);
@@ -229,7 +301,11 @@ pub fn train(
     let mut held_embeddings: Vec<FeatureMap> = Vec::new();
     for path in &held_out {
         check()?;
-        held_embeddings.push(patch_embeddings(net, &input(path, &cfg.input)?, &cfg.blocks));
+        held_embeddings.push(patch_embeddings(
+            net,
+            &input(path, &cfg.input, aligner)?,
+            &cfg.blocks,
+        ));
         progress(Progress::Calibrating {
             done: held_embeddings.len(),
             total: held_out.len(),
@@ -255,7 +331,7 @@ pub fn train(
     for (label, paths) in data.train_defects.values().enumerate() {
         for path in paths {
             check()?;
-            let emb = patch_embeddings(net, &input(path, &cfg.input)?, &cfg.blocks);
+            let emb = patch_embeddings(net, &input(path, &cfg.input, aligner)?, &cfg.blocks);
             let grid = detector.grid(&emb);
             defect_scores.push(detector.score(scoring, &emb, &grid));
             samples.push((descriptor(&emb, &grid), label));
@@ -301,6 +377,7 @@ pub fn train(
             sha256: backbone_sha256.into(),
         },
         input: cfg.input.clone(),
+        align: aligner.zip(align_check).map(|(a, c)| AlignSpec::new(a, c)),
         blocks: cfg.blocks.clone(),
         bank_layout,
         scoring,
@@ -334,6 +411,7 @@ pub fn train(
     };
     Ok(Trained {
         manifest,
+        align_check,
         memory_bank: bank,
         defect_head,
     })
