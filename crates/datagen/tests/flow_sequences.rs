@@ -168,3 +168,40 @@ fn red_objects_and_passers_by_never_alarm() {
         }
     }
 }
+
+/// The demo station's conveyor, with a line drawn across the belt under the
+/// camera: every washer that passed the line is counted once, the same way.
+#[test]
+fn the_demo_conveyor_counts_every_part_once() {
+    use linesight_datagen::conveyor::{Conveyor, ConveyorSpec};
+    use linesight_vision::source::FrameSource;
+
+    let spec = ConveyorSpec {
+        fps: 10_000.0,
+        ..ConveyorSpec::demo()
+    };
+    let mut conveyor = Conveyor::new(spec.clone());
+    let mut counter = LineCounter::new(LineCounterConfig {
+        line: CountingLine {
+            a: NormPoint::new(0.5, 0.05),
+            b: NormPoint::new(0.5, 0.95),
+        },
+        ..Default::default()
+    })
+    .unwrap();
+    let frames = 400;
+    for i in 0..frames {
+        let frame = conveyor.next_frame().unwrap().unwrap();
+        counter.push(&frame.image, at(i, spec.fps as f32)).unwrap();
+    }
+    // A part is counted once its centre is clear of the line by the margin
+    // (5 % of 360 px, 18 px: two frames of belt travel).
+    let passed = (0..frames as u64 - 3)
+        .filter(|&s| spec.centred_part(s).is_some())
+        .count() as u32;
+    let got = counter.totals();
+    eprintln!("demo conveyor: {passed} parts passed the line, counted {got:?}");
+    assert!(passed >= 10);
+    assert_eq!(got.up + got.down, passed);
+    assert!(got.up == 0 || got.down == 0, "all parts go one way: {got:?}");
+}

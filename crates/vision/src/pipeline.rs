@@ -7,6 +7,8 @@
 //! dropped. The worker thread inspects, debounces, records, then emits: a
 //! verdict is emitted only after the recorder stored it, so whatever the
 //! operator saw survives a crash. Capture never waits for inspection.
+//! A station may also have a [`FrameWatch`] (the flow and safety detectors)
+//! that sees every frame on a third thread, behind a short queue of its own.
 
 use std::{
     collections::VecDeque,
@@ -69,6 +71,14 @@ pub trait Recorder: Send {
     fn record(&mut self, verdict: &PartVerdict) -> Result<i64, String>;
 }
 
+/// Looks at every frame besides inspection: the line counter, fire and
+/// smoke. Its own thread and queue keep a slow store write from holding up
+/// capture or inspection; a detector that tracks motion needs every frame,
+/// so frames are queued, not replaced, and only dropped past the queue.
+pub trait FrameWatch: Send {
+    fn watch(&mut self, frame: &Frame);
+}
+
 /// The camera side of the station, as the operator sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -100,6 +110,9 @@ pub struct Health {
     pub verdicts: u64,
     #[cfg_attr(feature = "specta", specta(type = f64))]
     pub not_stored: u64,
+    /// Frames the detectors fell too far behind to see.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub frames_unwatched: u64,
     /// Frame captured → verdict stored, over the last 200 verdicts.
     pub latency_p50_ms: Option<f64>,
     pub latency_p95_ms: Option<f64>,
@@ -147,6 +160,47 @@ enum Work {
 /// Fired frames queued beyond this are dropped (and counted): inference has
 /// fallen that far behind the line.
 const QUEUE_MAX: usize = 8;
+
+/// Frames queued for the watch beyond this are dropped (and counted):
+/// about 130 ms at 30 fps.
+const WATCH_QUEUE_MAX: usize = 4;
+
+/// Frames waiting for the watch, oldest first.
+#[derive(Default)]
+struct WatchQueue {
+    frames: Mutex<(VecDeque<Frame>, bool)>,
+    ready: Condvar,
+}
+
+impl WatchQueue {
+    /// Queues a frame; true when the oldest had to make room for it.
+    fn put(&self, frame: Frame) -> bool {
+        let mut q = self.frames.lock().unwrap_or_else(|p| p.into_inner());
+        let dropped = q.0.len() == WATCH_QUEUE_MAX && q.0.pop_front().is_some();
+        q.0.push_back(frame);
+        self.ready.notify_one();
+        dropped
+    }
+
+    fn close(&self) {
+        self.frames.lock().unwrap_or_else(|p| p.into_inner()).1 = true;
+        self.ready.notify_all();
+    }
+
+    /// The next frame; `None` once closed and empty.
+    fn take(&self) -> Option<Frame> {
+        let mut q = self.frames.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if let Some(f) = q.0.pop_front() {
+                return Some(f);
+            }
+            if q.1 {
+                return None;
+            }
+            q = self.ready.wait(q).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+}
 
 struct Slots {
     waiting: Mutex<Waiting>,
@@ -210,10 +264,13 @@ struct Counters {
     inspected: AtomicU64,
     verdicts: AtomicU64,
     not_stored: AtomicU64,
+    unwatched: AtomicU64,
 }
 
 struct Shared {
     slots: Slots,
+    /// Present when the station has a [`FrameWatch`].
+    watch: Option<WatchQueue>,
     stop: AtomicBool,
     manual: AtomicBool,
     counters: Counters,
@@ -253,6 +310,7 @@ impl Shared {
             inspected: c.inspected.load(Ordering::Relaxed),
             verdicts: c.verdicts.load(Ordering::Relaxed),
             not_stored: c.not_stored.load(Ordering::Relaxed),
+            frames_unwatched: c.unwatched.load(Ordering::Relaxed),
             latency_p50_ms: q(0.5),
             latency_p95_ms: q(0.95),
         }
@@ -293,11 +351,24 @@ impl Station {
         recorder: Box<dyn Recorder>,
         emit: Box<dyn FnMut(StationEvent) + Send>,
     ) -> std::io::Result<Self> {
+        Self::start_watched(open, judge, config, recorder, emit, None)
+    }
+
+    /// [`Station::start`], with detectors that see every frame.
+    pub fn start_watched(
+        open: OpenSource,
+        judge: Arc<dyn Judge>,
+        config: StationConfig,
+        recorder: Box<dyn Recorder>,
+        emit: Box<dyn FnMut(StationEvent) + Send>,
+        watch: Option<Box<dyn FrameWatch>>,
+    ) -> std::io::Result<Self> {
         let shared = Arc::new(Shared {
             slots: Slots {
                 waiting: Mutex::new(Waiting::default()),
                 ready: Condvar::new(),
             },
+            watch: watch.is_some().then(WatchQueue::default),
             stop: AtomicBool::new(false),
             manual: AtomicBool::new(false),
             counters: Counters::default(),
@@ -318,20 +389,25 @@ impl Station {
                 .name("station-worker".into())
                 .spawn(move || work(judge, config, recorder, emit, &shared))
         };
-        let worker = match worker {
-            Ok(w) => w,
-            Err(e) => {
-                // Do not leave the camera open behind a station that never started.
-                shared.stop.store(true, Ordering::Relaxed);
-                shared.slots.close();
-                let _ = capture.join();
-                return Err(e);
+        let watcher = watch.map(|w| {
+            let shared = shared.clone();
+            std::thread::Builder::new()
+                .name("station-watch".into())
+                .spawn(move || watch_frames(w, &shared))
+        });
+        let mut threads = vec![capture];
+        for spawned in [Some(worker), watcher].into_iter().flatten() {
+            match spawned {
+                Ok(t) => threads.push(t),
+                Err(e) => {
+                    // Do not leave the camera open behind a station that never started.
+                    let mut half = Self { shared, threads };
+                    half.halt();
+                    return Err(e);
+                }
             }
-        };
-        Ok(Self {
-            shared,
-            threads: vec![capture, worker],
-        })
+        }
+        Ok(Self { shared, threads })
     }
 
     /// The operator's inspect button (manual trigger).
@@ -351,6 +427,9 @@ impl Station {
     fn halt(&mut self) {
         self.shared.stop.store(true, Ordering::Relaxed);
         self.shared.slots.close();
+        if let Some(q) = &self.shared.watch {
+            q.close();
+        }
         for t in self.threads.drain(..) {
             let _ = t.join();
         }
@@ -400,6 +479,11 @@ fn capture(mut open: OpenSource, mut trigger: Trigger, continuous: bool, shared:
                         }
                         Fire::Kept => kept.take(),
                     };
+                    if let Some(q) = &shared.watch
+                        && q.put(frame.clone())
+                    {
+                        shared.counters.unwatched.fetch_add(1, Ordering::Relaxed);
+                    }
                     let dropped = shared.slots.put(frame, inspect, continuous);
                     shared.counters.dropped.fetch_add(dropped, Ordering::Relaxed);
                 }
@@ -424,6 +508,30 @@ fn capture(mut open: OpenSource, mut trigger: Trigger, continuous: bool, shared:
         }
     }
     shared.slots.close();
+    if let Some(q) = &shared.watch {
+        q.close();
+    }
+}
+
+/// The watch thread: every queued frame to the detectors, until capture ends.
+fn watch_frames(mut watch: Box<dyn FrameWatch>, shared: &Shared) {
+    let Some(queue) = &shared.watch else { return };
+    while let Some(frame) = queue.take() {
+        // A panic in a detector or the store must not silently end the watch.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| watch.watch(&frame)));
+        if let Err(panic) = outcome {
+            tracing::error!("detectors failed on frame {}: {}", frame.seq, panic_text(&*panic));
+        }
+    }
+}
+
+/// What a caught panic said.
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown failure".into())
 }
 
 fn work(
@@ -471,11 +579,7 @@ fn work(
                 )
             }));
             if let Err(panic) = outcome {
-                let reason = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown failure".into());
+                let reason = panic_text(&*panic);
                 tracing::error!("inspection of frame {frame_seq} failed: {reason}");
                 shared.counters.not_stored.fetch_add(1, Ordering::Relaxed);
                 emit(StationEvent::Failed { frame_seq, reason });
@@ -629,6 +733,40 @@ mod tests {
             }
             std::thread::sleep(Duration::from_millis(10));
         }
+    }
+
+    /// Counts the frames it is shown, in order.
+    struct SeqWatch(Arc<Mutex<Vec<u64>>>);
+
+    impl FrameWatch for SeqWatch {
+        fn watch(&mut self, frame: &Frame) {
+            self.0.lock().unwrap().push(frame.seq);
+        }
+    }
+
+    #[test]
+    fn the_watch_sees_every_frame_in_order_even_when_inspection_is_slow() {
+        let tmp = frames_folder(12);
+        let dir = tmp.path().to_owned();
+        let open: OpenSource =
+            Box::new(move || Ok(Box::new(FolderSource::open(&dir, 200.0, false)?) as Box<dyn FrameSource>));
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let station = Station::start_watched(
+            open,
+            Arc::new(RedIsBad {
+                delay: Duration::from_millis(40),
+            }),
+            config(),
+            Box::new(ListRecorder(Arc::default())),
+            Box::new(|_| {}),
+            Some(Box::new(SeqWatch(seen.clone()))),
+        )
+        .unwrap();
+        let health = wait_for(&station, |h| h.camera == CameraState::Ended);
+        station.stop();
+        assert_eq!(*seen.lock().unwrap(), (0..12).collect::<Vec<u64>>());
+        assert_eq!(health.frames_unwatched, 0);
+        assert!(health.frames_dropped > 0, "inspection fell behind: {health:?}");
     }
 
     #[test]
