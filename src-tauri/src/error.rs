@@ -499,6 +499,11 @@ impl From<Invalid> for AppError {
                 "선택한 검사 모델이 설치되어 있지 않습니다.",
                 "The chosen inspection model is not installed.",
             ),
+            Invalid::CountingLine => AppError::with_message(
+                ErrorCode::InvalidInput,
+                "계수선의 두 끝은 영상 안에 있고 서로 떨어져 있어야 합니다.",
+                "The counting line's ends must lie inside the frame, apart from each other.",
+            ),
         }
     }
 }

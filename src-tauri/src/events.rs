@@ -74,6 +74,21 @@ pub struct StationAlarm {
     pub alarm: Option<linesight_mes::alarms::Alarm>,
 }
 
+/// Something crossed a station's counting line and is in the entrance log;
+/// the totals are the station's for the local day.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+#[serde(rename_all = "camelCase")]
+pub struct StationCrossing {
+    #[specta(type = i32)]
+    pub station_id: i64,
+    #[specta(type = i32)]
+    pub id: i64,
+    pub direction: linesight_mes::detectors::Direction,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub total_up: i32,
+    pub total_down: i32,
+}
+
 /// Camera state, frame rates and latency of a running station, every second.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 #[serde(rename_all = "camelCase")]

@@ -32,6 +32,12 @@ export const commands = {
 	createStation: (form: StationForm) => __TAURI_INVOKE<StationView>("create_station", { form }),
 	/**  Changes a stopped station's name, settings or active flag. */
 	updateStation: (id: number, form: StationForm) => __TAURI_INVOKE<StationView>("update_station", { id, form }),
+	/**
+	 *  Sets (or, with `None`, removes) a station's counting line, drawn on its
+	 *  live view. A running station restarts on the new line at once; the
+	 *  day's totals go on, as they are the store's.
+	 */
+	setCountingLine: (id: number, counter: CounterSettings | null) => __TAURI_INVOKE<StationView>("set_counting_line", { id, counter }),
 	/**  The model bundles installed on this machine, shipped and taught. */
 	listModels: () => __TAURI_INVOKE<ModelInfo[]>("list_models"),
 	/**  The cameras present now, for the settings form's picker. */
@@ -265,6 +271,7 @@ export const events = {
 	sessionChanged: makeEvent<SessionChanged, SessionChanged>("session-changed"),
 	settingsChanged: makeEvent<SettingsChanged, SettingsChanged>("settings-changed"),
 	stationAlarm: makeEvent<StationAlarm, StationAlarm>("station-alarm"),
+	stationCrossing: makeEvent<StationCrossing, StationCrossing>("station-crossing"),
 	stationHealthChanged: makeEvent<StationHealthChanged, StationHealthChanged>("station-health-changed"),
 	stationPreview: makeEvent<StationPreview, StationPreview>("station-preview"),
 	stationVerdict: makeEvent<StationVerdict, StationVerdict>("station-verdict"),
@@ -450,11 +457,33 @@ export type Company = {
 	hasSeal: boolean,
 };
 
+/**  The line counter of a station: people at an entrance, parts on a belt. */
+export type CounterSettings = {
+	/**  Where the line is, as the entrance log names it (e.g. 정문). */
+	place: string,
+	/**  In frame coordinates 0..1; crossing to the left of a → b is up (상행). */
+	line: CountingLine,
+	/**  0 (strong contrast only is an object) to 1 (faint contrast too). */
+	sensitivity: number | null,
+};
+
 /**  Parts a station judged on one day, as it judged them (relabels do not move them). */
 export type Counters = {
 	total: number,
 	ok: number,
 	ng: number,
+};
+
+/**
+ *  A segment from `a` to `b` in normalised frame coordinates.
+ * 
+ *  Directions: moving to the left of `a → b` as seen on screen is
+ *  [`Direction::Up`]; for a line drawn left to right that is upwards in the
+ *  image. Draw the line the other way to swap them.
+ */
+export type CountingLine = {
+	a: NormPoint,
+	b: NormPoint,
 };
 
 export type Crossing = {
@@ -708,6 +737,16 @@ export type FireEvent = {
 
 export type FireKind = "fire" | "smoke";
 
+/**  The fire (and smoke) watch of a station. */
+export type FireSettings = {
+	/**  Where the camera looks, as the fire log and the alarm name it. */
+	place: string,
+	/**  0 (large, strongly flickering flames only) to 1 (small or faint ones too). */
+	sensitivity: number | null,
+	/**  Also raise an alarm for smoke. */
+	smoke: boolean,
+};
+
 /**  A frame size and the frame rates the camera offers at it. */
 export type FrameSize = {
 	width: number,
@@ -725,6 +764,8 @@ export type Health = {
 	inspected: number | null,
 	verdicts: number | null,
 	notStored: number | null,
+	/**  Frames the detectors fell too far behind to see. */
+	framesUnwatched: number | null,
 	/**  Frame captured → verdict stored, over the last 200 verdicts. */
 	latencyP50Ms: number | null,
 	latencyP95Ms: number | null,
@@ -968,6 +1009,12 @@ export type NewUser = {
 	displayName: string,
 	role: Role,
 	password: string,
+};
+
+/**  A point in frame coordinates normalised to 0..1 (x right, y down). */
+export type NormPoint = {
+	x: number | null,
+	y: number | null,
 };
 
 /**  What OEE rows stand for. */
@@ -1627,6 +1674,19 @@ export type StationAlarm = {
 	alarm: Alarm | null,
 };
 
+/**
+ *  Something crossed a station's counting line and is in the entrance log;
+ *  the totals are the station's for the local day.
+ */
+export type StationCrossing = {
+	stationId: number,
+	id: number,
+	direction: Direction,
+	at: string,
+	totalUp: number,
+	totalDown: number,
+};
+
 /**  A station as the settings form sends it. */
 export type StationForm = {
 	name: string,
@@ -1683,6 +1743,10 @@ export type StationSettings = {
 	idleStopSeconds?: number,
 	/**  The model used before the last activation, for rolling back. */
 	previousModel?: string | null,
+	/**  Counts what crosses a line drawn on the live view (출입관리). */
+	counter?: CounterSettings | null,
+	/**  Watches the view for flame and smoke (화재감지). */
+	fire?: FireSettings | null,
 };
 
 /**
@@ -1712,6 +1776,8 @@ export type StationView = {
 	today: Counters,
 	/**  The newest stored verdict `today` counts: later verdict events add to it. */
 	countedUpTo: number | null,
+	/**  Today's crossings of its counting line; later crossing events carry newer totals. */
+	crossedToday: Totals,
 };
 
 /**  Training of a station's model ended: the new bundle's name, or why not. */
@@ -1748,6 +1814,11 @@ export type TeachStatus = {
 export type TerminalCodes = {
 	downtimeReasons: DowntimeReason[],
 	defectCodes: DefectCode[],
+};
+
+export type Totals = {
+	up: number,
+	down: number,
 };
 
 /**  What makes a station inspect a frame. */

@@ -205,3 +205,23 @@ fn the_demo_conveyor_counts_every_part_once() {
     assert_eq!(got.up + got.down, passed);
     assert!(got.up == 0 || got.down == 0, "all parts go one way: {got:?}");
 }
+
+/// The demo station watches for fire too: a minute of washers riding the
+/// belt (grey metal, moving) is neither fire nor smoke.
+#[test]
+fn the_demo_conveyor_never_alarms() {
+    use linesight_datagen::conveyor::{Conveyor, ConveyorSpec};
+    use linesight_vision::source::FrameSource;
+
+    let spec = ConveyorSpec {
+        fps: 10_000.0,
+        ..ConveyorSpec::demo()
+    };
+    let mut conveyor = Conveyor::new(spec);
+    let mut d = FireDetector::new(FireConfig::default()).unwrap();
+    for i in 0..1800 {
+        let frame = conveyor.next_frame().unwrap().unwrap();
+        let alarms = d.push(&frame.image, at(i, 30.0)).unwrap();
+        assert!(alarms.is_empty(), "frame {i}: {alarms:?}");
+    }
+}

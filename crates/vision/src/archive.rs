@@ -146,6 +146,27 @@ impl Archive {
         })
     }
 
+    /// Saves a detector's snapshot (`what`: `crossing`, `fire`, `smoke`),
+    /// kept like NG evidence: OK samples are freed for it, never it.
+    pub fn save_event(
+        &mut self,
+        day: &str,
+        station: i64,
+        key: Key,
+        what: &str,
+        image: &RgbImage,
+    ) -> Result<String, ArchiveError> {
+        let bytes = jpeg(image)?;
+        if !self.make_room(bytes.len() as u64) {
+            return Err(ArchiveError::Full {
+                used: self.used,
+                quota: self.quota,
+            });
+        }
+        let what: String = what.chars().filter(char::is_ascii_lowercase).collect();
+        self.write(day, &format!("s{station}-{key}-{what}.jpg"), &bytes)
+    }
+
     /// Frees the oldest OK samples until `bytes` fit; false if they cannot.
     fn make_room(&mut self, bytes: u64) -> bool {
         while self.used + bytes > self.quota {
@@ -241,6 +262,26 @@ mod tests {
             tmp.path().join(&ng.image).is_file(),
             "NG evidence is never deleted"
         );
+    }
+
+    #[test]
+    fn detector_snapshots_are_kept_like_ng_evidence() {
+        let tmp = tempfile::tempdir().unwrap();
+        let one = jpeg(&photo(10)).unwrap().len() as u64;
+        let mut a = Archive::open(tmp.path(), one * 2 + one / 2).unwrap();
+        let ok = a.save_ok("2026-11-30", 1, key(1), &photo(10)).unwrap().unwrap();
+        a.save_ok("2026-11-30", 1, key(2), &photo(10)).unwrap().unwrap();
+        let fire = a.save_event("2026-11-30", 1, key(3), "fire", &photo(10)).unwrap();
+        assert_eq!(fire, "2026-11-30/s1-1764460800000-3-fire.jpg");
+        assert!(!tmp.path().join(&ok.image).exists(), "an OK sample made room");
+        // Full of evidence: the next snapshot is refused, the first stays.
+        a.save_event("2026-11-30", 1, key(4), "crossing", &photo(10))
+            .unwrap();
+        assert!(matches!(
+            a.save_event("2026-11-30", 1, key(5), "../x", &photo(10)),
+            Err(ArchiveError::Full { .. })
+        ));
+        assert!(tmp.path().join(&fire).is_file());
     }
 
     #[test]

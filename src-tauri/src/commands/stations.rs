@@ -6,6 +6,7 @@ use linesight_mes::{
 };
 use linesight_vision::{
     camera::{self, CameraDevice, CameraFormat},
+    flow::Totals,
     pipeline::Health,
 };
 use serde::{Deserialize, Serialize};
@@ -15,7 +16,10 @@ use tauri::{AppHandle, State};
 use crate::{
     error::{AppError, AppResult, ErrorCode},
     state::AppState,
-    station::{ModelInfo, StationSettings, settings::Invalid},
+    station::{
+        ModelInfo, StationSettings,
+        settings::{CounterSettings, Invalid},
+    },
 };
 
 /// Who may run a station: everyone but viewers.
@@ -40,6 +44,8 @@ pub struct StationView {
     /// The newest stored verdict `today` counts: later verdict events add to it.
     #[specta(type = Option<i32>)]
     pub counted_up_to: Option<i64>,
+    /// Today's crossings of its counting line; later crossing events carry newer totals.
+    pub crossed_today: Totals,
 }
 
 pub(crate) fn settings_of(config_json: &str) -> AppResult<StationSettings> {
@@ -50,11 +56,14 @@ pub(crate) fn settings_of(config_json: &str) -> AppResult<StationSettings> {
 }
 
 async fn view(state: &AppState, s: Station, settings: StationSettings) -> AppResult<StationView> {
-    let (today, counted_up_to) = state
-        .store
-        .counters_as_of(s.id, Local::now().date_naive())
-        .await?;
+    let day = Local::now().date_naive();
+    let (today, counted_up_to) = state.store.counters_as_of(s.id, day).await?;
+    let (up, down) = state.store.crossing_totals(s.id, day).await?;
     Ok(StationView {
+        crossed_today: Totals {
+            up: up as u32,
+            down: down as u32,
+        },
         running: state.stations.is_running(s.id),
         health: state.stations.health(s.id),
         today,
@@ -153,6 +162,50 @@ pub async fn update_station(
         .update_station(id as i64, update, &session.user, &state.machine)
         .await?;
     view(&state, station, form.settings).await
+}
+
+/// Sets (or, with `None`, removes) a station's counting line, drawn on its
+/// live view. A running station restarts on the new line at once; the
+/// day's totals go on, as they are the store's.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_counting_line(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: i32,
+    counter: Option<CounterSettings>,
+) -> AppResult<StationView> {
+    let session = state.require_role(&CONFIGURES_STATIONS)?;
+    let station = state.store.get_station(id.into()).await?;
+    let settings = StationSettings {
+        counter,
+        ..settings_of(&station.config_json)?
+    };
+    let update = StationUpdate {
+        name: station.name,
+        config_json: stored_settings(&state, &settings)?,
+        active: station.active,
+    };
+    let station = state
+        .store
+        .update_station(station.id, update, &session.user, &state.machine)
+        .await?;
+    if state.stations.is_running(station.id) {
+        let (stations, store, sid, s) = (
+            state.stations.clone(),
+            state.store.clone(),
+            station.id,
+            settings.clone(),
+        );
+        tokio::task::spawn_blocking(move || {
+            stations.stop(sid);
+            stations.start(&app, &store, sid, &s)
+        })
+        .await
+        .map_err(|_| AppError::new(ErrorCode::Internal))?
+        .map_err(|e| AppError::station(e.to_string()))?;
+    }
+    view(&state, station, settings).await
 }
 
 /// The model bundles installed on this machine, shipped and taught.

@@ -29,7 +29,7 @@ use linesight_vision::{
     inspector::{Inspector, Verdict},
     mjpeg_file::MjpegFileSource,
     models::Models,
-    pipeline::{Health, OpenSource, PartVerdict, Recorder, Station, StationConfig, StationEvent},
+    pipeline::{FrameWatch, Health, OpenSource, PartVerdict, Recorder, Station, StationConfig, StationEvent},
     source::FrameSource,
     trigger::NgStreak,
 };
@@ -43,6 +43,7 @@ use crate::{
 
 pub mod bundles;
 pub mod settings;
+mod watch;
 
 pub use bundles::{Bundles, ModelInfo};
 pub use settings::{SourceSettings, StationSettings};
@@ -357,7 +358,10 @@ impl Stations {
         };
         let app2 = app.clone();
         let emit = move |e: StationEvent| emit_event(&app2, id, e);
-        let station = Station::start(
+        let detectors =
+            watch::Detectors::new(id, settings, store.clone(), app.clone(), self.archive.clone())?
+                .map(|d| Box::new(d) as Box<dyn FrameWatch>);
+        let station = Station::start_watched(
             open,
             inspector,
             StationConfig {
@@ -370,6 +374,7 @@ impl Stations {
             },
             Box::new(recorder),
             Box::new(emit),
+            detectors,
         )
         .map_err(|e| StationError::Start(e.to_string()))?;
         // Two windows may press Start at once: the first station in wins.

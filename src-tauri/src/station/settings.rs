@@ -2,7 +2,12 @@
 //! rules a form must meet before they are stored.
 
 use linesight_datagen::conveyor::ConveyorSpec;
-use linesight_vision::{camera::validate_device_path, convert::PixelFormat, trigger::TriggerMode};
+use linesight_vision::{
+    camera::validate_device_path,
+    convert::PixelFormat,
+    flow::{CountingLine, FireConfig, LineCounterConfig},
+    trigger::TriggerMode,
+};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -78,6 +83,74 @@ pub struct StationSettings {
     /// The model used before the last activation, for rolling back.
     #[serde(default)]
     pub previous_model: Option<String>,
+    /// Counts what crosses a line drawn on the live view (출입관리).
+    #[serde(default)]
+    pub counter: Option<CounterSettings>,
+    /// Watches the view for flame and smoke (화재감지).
+    #[serde(default)]
+    pub fire: Option<FireSettings>,
+}
+
+/// The line counter of a station: people at an entrance, parts on a belt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CounterSettings {
+    /// Where the line is, as the entrance log names it (e.g. 정문).
+    pub place: String,
+    /// In frame coordinates 0..1; crossing to the left of a → b is up (상행).
+    pub line: CountingLine,
+    /// 0 (strong contrast only is an object) to 1 (faint contrast too).
+    pub sensitivity: f32,
+}
+
+impl CounterSettings {
+    pub fn detector(&self) -> LineCounterConfig {
+        LineCounterConfig {
+            line: self.line,
+            sensitivity: self.sensitivity,
+            ..LineCounterConfig::default()
+        }
+    }
+}
+
+/// The fire (and smoke) watch of a station.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct FireSettings {
+    /// Where the camera looks, as the fire log and the alarm name it.
+    pub place: String,
+    /// 0 (large, strongly flickering flames only) to 1 (small or faint ones too).
+    pub sensitivity: f32,
+    /// Also raise an alarm for smoke.
+    pub smoke: bool,
+}
+
+impl FireSettings {
+    pub fn detector(&self) -> FireConfig {
+        FireConfig {
+            sensitivity: self.sensitivity,
+            smoke: self.smoke,
+            ..FireConfig::default()
+        }
+    }
+}
+
+/// A place is what a log row and an alarm say: 1 to 100 characters.
+fn check_place(setting: Setting, place: &str) -> Result<(), Invalid> {
+    let n = place.trim().chars().count();
+    if (1..=100).contains(&n) {
+        Ok(())
+    } else {
+        Err(Invalid::Range(setting, 1, 100))
+    }
+}
+
+fn check_unit(setting: Setting, v: f32) -> Result<(), Invalid> {
+    if (0.0..=1.0).contains(&v) {
+        Ok(())
+    } else {
+        Err(Invalid::Range(setting, 0, 1))
+    }
 }
 
 fn default_stop_after_ng() -> u32 {
@@ -106,6 +179,12 @@ impl StationSettings {
             stop_after_ng: default_stop_after_ng(),
             idle_stop_seconds: default_idle_stop_seconds(),
             previous_model: None,
+            counter: None,
+            fire: Some(FireSettings {
+                place: "데모 라인".into(),
+                sensitivity: 0.5,
+                smoke: true,
+            }),
         }
     }
 
@@ -159,6 +238,15 @@ impl StationSettings {
         in_range(Setting::KeepOkEvery, self.keep_ok_every as i64, 0, 10_000)?;
         in_range(Setting::StopAfterNg, self.stop_after_ng as i64, 0, 100)?;
         in_range(Setting::IdleStop, self.idle_stop_seconds as i64, 0, 3600)?;
+        if let Some(c) = &self.counter {
+            check_place(Setting::CounterPlace, &c.place)?;
+            check_unit(Setting::CounterSensitivity, c.sensitivity)?;
+            c.detector().validate().map_err(|_| Invalid::CountingLine)?;
+        }
+        if let Some(f) = &self.fire {
+            check_place(Setting::FirePlace, &f.place)?;
+            check_unit(Setting::FireSensitivity, f.sensitivity)?;
+        }
         Ok(())
     }
 }
@@ -224,6 +312,10 @@ pub enum Setting {
     KeepOkEvery,
     StopAfterNg,
     IdleStop,
+    CounterPlace,
+    CounterSensitivity,
+    FirePlace,
+    FireSensitivity,
 }
 
 impl Setting {
@@ -245,6 +337,10 @@ impl Setting {
             Setting::KeepOkEvery => ("양품 이미지 저장 간격", "Keep one OK image in"),
             Setting::StopAfterNg => ("연속 불량 정지 기준", "Stop the line after NG in a row"),
             Setting::IdleStop => ("무부품 정지 기준(초)", "Stop after seconds with no part"),
+            Setting::CounterPlace => ("계수 장소 이름 길이", "Counting place name length"),
+            Setting::CounterSensitivity => ("계수 민감도", "Counting sensitivity"),
+            Setting::FirePlace => ("화재감지 장소 이름 길이", "Fire watch place name length"),
+            Setting::FireSensitivity => ("화재감지 민감도", "Fire watch sensitivity"),
         }
     }
 }
@@ -261,6 +357,8 @@ pub enum Invalid {
     Sensitivity,
     /// No installed bundle has this name.
     UnknownModel,
+    /// Its ends lie outside the frame or (almost) on one another.
+    CountingLine,
 }
 
 impl std::fmt::Display for Invalid {
@@ -271,12 +369,17 @@ impl std::fmt::Display for Invalid {
             Invalid::Roi(s, w, h) => write!(f, "{}: must lie inside the {w} × {h} frame", s.name().1),
             Invalid::Sensitivity => f.write_str("sensitivity must be between -0.5 and 0.5"),
             Invalid::UnknownModel => f.write_str("no such model is installed"),
+            Invalid::CountingLine => {
+                f.write_str("the counting line must lie inside the frame, its ends apart")
+            }
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use linesight_vision::flow::NormPoint;
+
     use super::*;
 
     fn camera() -> StationSettings {
@@ -290,6 +393,14 @@ mod tests {
             },
             roi: Some([100, 100, 400, 400]),
             trigger: TriggerMode::Interval { every_ms: 500 },
+            counter: Some(CounterSettings {
+                place: "정문".into(),
+                line: CountingLine {
+                    a: NormPoint::new(0.1, 0.5),
+                    b: NormPoint::new(0.9, 0.5),
+                },
+                sensitivity: 0.5,
+            }),
             ..StationSettings::demo()
         }
     }
@@ -388,6 +499,26 @@ mod tests {
                 Box::new(|s| s.stop_after_ng = 1000),
                 Invalid::Range(Setting::StopAfterNg, 0, 100),
             ),
+            (
+                Box::new(|s| s.counter.as_mut().unwrap().line.b = NormPoint::new(0.105, 0.5)),
+                Invalid::CountingLine,
+            ),
+            (
+                Box::new(|s| s.counter.as_mut().unwrap().line.a = NormPoint::new(-0.1, 0.5)),
+                Invalid::CountingLine,
+            ),
+            (
+                Box::new(|s| s.counter.as_mut().unwrap().place = "  ".into()),
+                Invalid::Range(Setting::CounterPlace, 1, 100),
+            ),
+            (
+                Box::new(|s| s.counter.as_mut().unwrap().sensitivity = f32::NAN),
+                Invalid::Range(Setting::CounterSensitivity, 0, 1),
+            ),
+            (
+                Box::new(|s| s.fire.as_mut().unwrap().sensitivity = 1.5),
+                Invalid::Range(Setting::FireSensitivity, 0, 1),
+            ),
         ];
         for (break_it, expected) in cases {
             let mut s = camera();
@@ -429,8 +560,12 @@ mod tests {
     #[test]
     fn settings_stored_before_stop_after_ng_existed_still_read() {
         let mut json = serde_json::to_value(StationSettings::demo()).unwrap();
-        json.as_object_mut().unwrap().remove("stopAfterNg");
+        let stored = json.as_object_mut().unwrap();
+        for later in ["stopAfterNg", "counter", "fire"] {
+            stored.remove(later);
+        }
         let s: StationSettings = serde_json::from_value(json).unwrap();
         assert_eq!(s.stop_after_ng, 3);
+        assert_eq!((s.counter, s.fire), (None, None));
     }
 }
