@@ -8,6 +8,7 @@ mod infer;
 mod models;
 mod synth;
 mod train;
+mod video;
 
 use std::path::PathBuf;
 
@@ -42,19 +43,23 @@ enum Command {
     Bench(bench::Args),
     /// Run a station in real time into a SQLite store: verdict latency, drops, CPU.
     BenchStation(bench_station::Args),
+    /// Write a generated camera sequence (people at an entrance, fire, smoke…)
+    /// as an MJPEG recording, to rehearse a station's detectors.
+    Video(video::Args),
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Synth(args) => synth::run(args),
+        Command::Video(args) => video::run(args),
         command => models::locate(cli.models.as_deref()).and_then(|models| match command {
             Command::Train(args) => train::run(&models, args),
             Command::Eval(args) => eval::run(&models, args),
             Command::Infer(args) => infer::run(&models, args),
             Command::Bench(args) => bench::run(&models, args),
             Command::BenchStation(args) => bench_station::run(&models, args),
-            Command::Synth(_) => unreachable!("handled above"),
+            Command::Synth(_) | Command::Video(_) => unreachable!("handled above"),
         }),
     };
     match result {

@@ -69,6 +69,7 @@ const ARGS = {
   cancel_teaching: { stationId: NONE },
   create_station: { form: station },
   update_station: { id: NONE, form: { ...station, name: "x" } },
+  set_counting_line: { id: NONE, counter: null },
   cameras: {},
   camera_formats: { device: "/dev/video999" },
   activate_model: { stationId: NONE, model: "demo-washer" },

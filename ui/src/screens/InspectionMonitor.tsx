@@ -1,4 +1,4 @@
-import { CameraOutlined, PauseCircleOutlined, PlayCircleOutlined } from "@ant-design/icons";
+import { CameraOutlined, DeleteOutlined, EditOutlined, PauseCircleOutlined, PlayCircleOutlined } from "@ant-design/icons";
 import { Alert, Button, Card, Col, Descriptions, Empty, Modal, Row, Select, Space, Statistic, Tag, Typography } from "antd";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -6,6 +6,7 @@ import {
   commands,
   events,
   type Alarm,
+  type CountingLine,
   type InspectionRow,
   type Session,
   type Health,
@@ -14,6 +15,7 @@ import {
 } from "../bindings";
 import { dateTime, timeOfDay } from "../format";
 import { useNotify } from "../notify";
+import { CountingLineMark } from "./CountingLineMark";
 import { useEvidence } from "./Evidence";
 
 const GALLERY = 12;
@@ -48,12 +50,15 @@ export default function InspectionMonitor({ session }: { session: Session }) {
   const [alarm, setAlarm] = useState<string | null>(null);
   const [stopLine, setStopLine] = useState<Alarm[]>([]);
   const [busy, setBusy] = useState(false);
+  // Drawing a counting line: null when not; else the start point once clicked.
+  const [drawing, setDrawing] = useState<{ a: { x: number; y: number } | null } | null>(null);
   // Event handlers registered once read the current selection through this.
   const selectedRef = useRef<number | null>(null);
   useEffect(() => {
     selectedRef.current = selected;
   }, [selected]);
   const canRun = session.user.role !== "viewer";
+  const canConfigure = session.user.role === "admin" || session.user.role === "manager";
   const station = stations.find((s) => s.id === selected) ?? null;
 
   const loadGallery = useCallback(
@@ -74,6 +79,7 @@ export default function InspectionMonitor({ session }: { session: Session }) {
       setStopLine([]);
       commands.openAlarms(id).then(setStopLine, notify.error);
       setPreview(null);
+      setDrawing(null);
       setLast(null);
       setHealth(null);
       void loadGallery(id);
@@ -123,6 +129,17 @@ export default function InspectionMonitor({ session }: { session: Session }) {
         if (!mine(stationId)) return;
         if (stored !== null) setStopLine((list) => [...list, stored]);
         else setAlarm(message);
+      }),
+      events.stationCrossing.listen((e) => {
+        const c = e.payload;
+        // The day's totals at the station after this crossing; a late event never lowers them.
+        setStations((list) =>
+          list.map((s) =>
+            s.id === c.stationId
+              ? { ...s, crossedToday: { up: Math.max(s.crossedToday.up, c.totalUp), down: Math.max(s.crossedToday.down, c.totalDown) } }
+              : s,
+          ),
+        );
       }),
       events.stationVerdict.listen((e) => {
         const v = e.payload;
@@ -186,6 +203,36 @@ export default function InspectionMonitor({ session }: { session: Session }) {
     }
   };
 
+  const saveLine = async (line: CountingLine | null) => {
+    if (station === null) return;
+    setDrawing(null);
+    const current = station.settings.counter ?? null;
+    try {
+      const saved = await commands.setCountingLine(
+        station.id,
+        line === null ? null : { place: current?.place ?? station.name, sensitivity: current?.sensitivity ?? 0.5, line },
+      );
+      setStations((list) => list.map((s) => (s.id === saved.id ? saved : s)));
+      notify.success(t("monitor.lineSaved"));
+    } catch (e) {
+      notify.error(e);
+    }
+  };
+
+  /** A click on the live view while drawing: the line's start, then its end. */
+  const pickPoint = (e: React.MouseEvent<SVGSVGElement>) => {
+    if (drawing === null) return;
+    const svg = e.currentTarget;
+    const ctm = svg.getScreenCTM();
+    if (ctm === null) return;
+    const p = new DOMPoint(e.clientX, e.clientY).matrixTransform(ctm.inverse());
+    const { width, height } = svg.viewBox.baseVal;
+    const at = { x: Math.min(1, Math.max(0, p.x / width)), y: Math.min(1, Math.max(0, p.y / height)) };
+    const round = (v: number) => Math.round(v * 1000) / 1000;
+    if (drawing.a === null) setDrawing({ a: at });
+    else void saveLine({ a: { x: round(drawing.a.x), y: round(drawing.a.y) }, b: { x: round(at.x), y: round(at.y) } });
+  };
+
   if (stations.length === 0) {
     return <Empty description={t("monitor.noStations")} />;
   }
@@ -193,6 +240,10 @@ export default function InspectionMonitor({ session }: { session: Session }) {
   const rate = today.total > 0 ? (100 * today.ng) / today.total : 0;
   const camera = station?.running ? (health?.camera ?? "starting") : "stopped";
   const roi = station?.settings.roi ?? null;
+  const counter = station?.settings.counter ?? null;
+  const openAlarm = stopLine[0];
+  const alarmTitle =
+    openAlarm?.kind === "fire" ? t("monitor.fireAlarm") : openAlarm?.kind === "smoke" ? t("monitor.smokeAlarm") : t("monitor.stopLine");
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
@@ -237,7 +288,34 @@ export default function InspectionMonitor({ session }: { session: Session }) {
               {preview !== null && roi !== null && (
                 <RoiBox roi={roi} frame={preview} heatmap={last?.ng && lastHeat?.id === last.id ? lastHeat.src : null} />
               )}
+              {preview !== null && (counter !== null || drawing !== null) && (
+                <svg
+                  className="monitor-overlay"
+                  viewBox={`0 0 ${preview.width} ${preview.height}`}
+                  preserveAspectRatio="xMidYMid meet"
+                  data-drawing={drawing !== null}
+                  onClick={pickPoint}
+                  data-testid="monitor-overlay"
+                >
+                  {counter !== null && drawing === null && (
+                    <CountingLineMark line={counter.line} width={preview.width} height={preview.height} totals={station?.crossedToday} />
+                  )}
+                  {drawing?.a != null && (
+                    <circle cx={drawing.a.x * preview.width} cy={drawing.a.y * preview.height} r={preview.height / 60} fill="#ffd60a" />
+                  )}
+                </svg>
+              )}
             </div>
+            {drawing !== null && (
+              <Alert
+                style={{ marginTop: 8 }}
+                type="info"
+                showIcon
+                title={t("monitor.drawLineHelp")}
+                action={<Button size="small" onClick={() => setDrawing(null)}>{t("monitor.cancelDraw")}</Button>}
+                data-testid="monitor-draw-help"
+              />
+            )}
             {last !== null && (
               <Space style={{ marginTop: 8 }}>
                 <Tag color={last.ng ? "red" : "green"} data-testid="monitor-last-verdict">
@@ -267,6 +345,42 @@ export default function InspectionMonitor({ session }: { session: Session }) {
                 <Statistic title={t("monitor.defectRate")} value={rate} precision={1} suffix="%" />
               </Col>
             </Row>
+          </Card>
+          <Card
+            size="small"
+            title={counter !== null ? `${t("monitor.counting")} · ${counter.place}` : t("monitor.counting")}
+            style={{ marginTop: 16 }}
+            extra={
+              <Space size={4}>
+                <Button
+                  size="small"
+                  icon={<EditOutlined />}
+                  disabled={!canConfigure || preview === null}
+                  onClick={() => setDrawing({ a: null })}
+                  data-testid="monitor-draw-line"
+                >
+                  {t("monitor.drawLine")}
+                </Button>
+                {counter !== null && (
+                  <Button size="small" icon={<DeleteOutlined />} disabled={!canConfigure} onClick={() => void saveLine(null)}>
+                    {t("monitor.removeLine")}
+                  </Button>
+                )}
+              </Space>
+            }
+          >
+            {counter === null ? (
+              <Typography.Text type="secondary">{t("monitor.noLine")}</Typography.Text>
+            ) : (
+              <Row gutter={16}>
+                <Col span={12}>
+                  <Statistic title={t("eventLogs.up")} value={station?.crossedToday.up ?? 0} data-testid="monitor-up" />
+                </Col>
+                <Col span={12}>
+                  <Statistic title={t("eventLogs.down")} value={station?.crossedToday.down ?? 0} data-testid="monitor-down" />
+                </Col>
+              </Row>
+            )}
           </Card>
           <Card size="small" title={t("monitor.health")} style={{ marginTop: 16 }}>
             <Descriptions size="small" column={2}>
@@ -309,19 +423,23 @@ export default function InspectionMonitor({ session }: { session: Session }) {
         closable={false}
         maskClosable={false}
         keyboard={false}
-        title={t("monitor.stopLine")}
+        title={alarmTitle}
         footer={
-          <Button type="primary" danger disabled={!canRun} onClick={() => void acknowledge(stopLine[0] as Alarm)} data-testid="monitor-acknowledge">
+          <Button type="primary" danger disabled={!canRun} onClick={() => void acknowledge(openAlarm as Alarm)} data-testid="monitor-acknowledge">
             {t("monitor.acknowledge")}
           </Button>
         }
       >
-        {stopLine[0] !== undefined && (
+        {openAlarm !== undefined && (
           <Alert
             type="error"
             showIcon
-            title={t("monitor.stopLineText", { count: station?.settings.stopAfterNg ?? 0 })}
-            description={dateTime(stopLine[0].raisedAt)}
+            title={
+              openAlarm.kind === "stop_line"
+                ? t("monitor.stopLineText", { count: station?.settings.stopAfterNg ?? 0 })
+                : t("monitor.hazardText", { message: openAlarm.message })
+            }
+            description={dateTime(openAlarm.raisedAt)}
           />
         )}
       </Modal>
@@ -330,7 +448,6 @@ export default function InspectionMonitor({ session }: { session: Session }) {
   );
 }
 
-/** The inspected region, in camera-frame pixels, over the scaled preview. */
 /** The inspected region drawn on the live view; the last NG part's heatmap fills it. */
 function RoiBox({
   roi,

@@ -31,7 +31,8 @@ import {
   type StationView,
 } from "../bindings";
 import { useNotify } from "../notify";
-import { type FormValues, fromSettings, toSettings, frameOf, CAPTURABLE } from "./stationForm";
+import { CountingLineMark } from "./CountingLineMark";
+import { type FormValues, fromSettings, toSettings, frameOf, lineFromPercent, CAPTURABLE } from "./stationForm";
 
 /** Draws the frame with its inspection and part-detection regions to scale. */
 function RegionSketch({ values }: { values: FormValues }) {
@@ -53,6 +54,9 @@ function RegionSketch({ values }: { values: FormValues }) {
     <svg viewBox={`0 0 ${fw} ${fh}`} style={{ width: "100%", background: "#1f2933", borderRadius: 4 }} data-testid="station-sketch">
       {values.wholeFrame ? null : rect(values.roi, "#2ec4b6", t("stations.roi"))}
       {values.trigger === "partPresent" ? rect(values.triggerRoi, "#f4a261", t("stations.triggerRoi")) : null}
+      {values.counterOn && values.line.every((v) => typeof v === "number") ? (
+        <CountingLineMark line={lineFromPercent(values.line)} width={fw} height={fh} />
+      ) : null}
     </svg>
   );
 }
@@ -72,6 +76,55 @@ function RegionInputs({ name, max }: { name: "roi" | "triggerRoi"; max: [number,
         </Form.Item>
       ))}
     </Space.Compact>
+  );
+}
+
+/** The line counter and the fire watch of a station. */
+function DetectorFields({ values }: { values: FormValues }) {
+  const { t } = useTranslation();
+  const place = (name: "counterPlace" | "firePlace", on: boolean) => (
+    <Form.Item name={name} label={t("stations.place")} rules={[{ required: on, whitespace: true, max: 100 }]}>
+      <Input maxLength={100} disabled={!on} placeholder={t("stations.placeHint")} data-testid={`station-${name}`} />
+    </Form.Item>
+  );
+  return (
+    <fieldset className="station-detectors">
+      <legend>{t("stations.detectors")}</legend>
+      <Form.Item name="counterOn" valuePropName="checked" noStyle>
+        <Checkbox data-testid="station-counter-on">{t("stations.counterOn")}</Checkbox>
+      </Form.Item>
+      <Typography.Paragraph type="secondary" style={{ margin: "4px 0 8px" }}>
+        {t("stations.counterHelp")}
+      </Typography.Paragraph>
+      {place("counterPlace", values.counterOn)}
+      <Form.Item label={t("stations.countingLine")} tooltip={t("stations.countingLineHelp")}>
+        <Space.Compact>
+          {(["a.x", "a.y", "b.x", "b.y"] as const).map((axis, i) => (
+            <Form.Item key={axis} name={["line", i]} noStyle rules={[{ required: values.counterOn }]}>
+              <InputNumber min={0} max={100} step={1} suffix="%" prefix={axis} disabled={!values.counterOn} style={{ width: 104 }} />
+            </Form.Item>
+          ))}
+        </Space.Compact>
+      </Form.Item>
+      <Form.Item name="counterSensitivity" label={t("stations.detectorSensitivity")}>
+        <Slider min={0} max={1} step={0.05} disabled={!values.counterOn} />
+      </Form.Item>
+      <Form.Item name="fireOn" valuePropName="checked" noStyle>
+        <Checkbox data-testid="station-fire-on">{t("stations.fireOn")}</Checkbox>
+      </Form.Item>
+      <Typography.Paragraph type="secondary" style={{ margin: "4px 0 8px" }}>
+        {t("stations.fireHelp")}
+      </Typography.Paragraph>
+      {place("firePlace", values.fireOn)}
+      <Space align="start">
+        <Form.Item name="fireSensitivity" label={t("stations.detectorSensitivity")} style={{ width: 220 }}>
+          <Slider min={0} max={1} step={0.05} disabled={!values.fireOn} />
+        </Form.Item>
+        <Form.Item name="smoke" label={t("stations.smoke")} valuePropName="checked">
+          <Switch disabled={!values.fireOn} />
+        </Form.Item>
+      </Space>
+    </fieldset>
   );
 }
 
@@ -302,6 +355,7 @@ function StationDialog({
             <Form.Item name="persistFrames" label={t("stations.persistFrames")} tooltip={t("stations.persistFramesHelp")}>
               <InputNumber min={1} max={300} />
             </Form.Item>
+            <DetectorFields values={values} />
             <Space>
               <Form.Item name="keepOkEvery" label={t("stations.keepOkEvery")} tooltip={t("stations.keepOkEveryHelp")}>
                 <InputNumber min={0} max={10000} />

@@ -13,6 +13,8 @@ const demo: StationSettings = {
   stopAfterNg: 3,
   idleStopSeconds: 120,
   previousModel: null,
+  counter: null,
+  fire: null,
 };
 
 const camera: StationSettings = {
@@ -26,6 +28,8 @@ const camera: StationSettings = {
   stopAfterNg: 0,
   idleStopSeconds: 0,
   previousModel: "demo-washer",
+  counter: { place: "정문", line: { a: { x: 0.125, y: 0.5 }, b: { x: 0.9, y: 0.333 } }, sensitivity: 0.7 },
+  fire: { place: "도장 부스", sensitivity: 0.4, smoke: false },
 };
 
 describe("station form values", () => {
@@ -45,6 +49,13 @@ describe("station form values", () => {
 
   it("start a new station from the demo line", () => {
     expect(toSettings(fromSettings("", true, null))).toEqual(demo);
+  });
+
+  it("show the counting line in percent and give back the frame's units", () => {
+    const v = fromSettings("a", true, camera);
+    expect(v.line).toEqual([12.5, 50, 90, 33.3]);
+    expect(toSettings({ ...v, line: [0, 0, 100, 66.66] }).counter?.line).toEqual({ a: { x: 0, y: 0 }, b: { x: 1, y: 0.667 } });
+    expect(toSettings({ ...v, counterOn: false, fireOn: false })).toMatchObject({ counter: null, fire: null });
   });
 
   it("switching the source to the camera keeps the camera fields", () => {

@@ -1,8 +1,10 @@
 // The station settings form's flat values, and their conversion to and
 // from the settings the Rust side stores (which checks every rule again).
-import type { StationSettings, TriggerMode } from "../bindings";
+import type { CountingLine, StationSettings, TriggerMode } from "../bindings";
 
 type Region = [number, number, number, number];
+/** A counting line's ends in percent of the frame: a.x, a.y, b.x, b.y. */
+export type LinePercent = [number, number, number, number];
 
 /** The demo conveyor's frame size (crates/datagen ConveyorSpec::demo). */
 export const DEMO_FRAME: [number, number] = [640, 360];
@@ -35,6 +37,14 @@ export interface FormValues {
   idleStopSeconds: number;
   /** Kept as it is: set by activating a model, not by this form. */
   previousModel: string | null;
+  counterOn: boolean;
+  counterPlace: string;
+  line: LinePercent;
+  counterSensitivity: number;
+  fireOn: boolean;
+  firePlace: string;
+  fireSensitivity: number;
+  smoke: boolean;
 }
 
 /** What a new station starts from: the demo line's settings. */
@@ -59,7 +69,26 @@ const NEW: Omit<FormValues, "name" | "active"> = {
   stopAfterNg: 3,
   idleStopSeconds: 120,
   previousModel: null,
+  counterOn: false,
+  counterPlace: "",
+  line: [50, 5, 50, 95],
+  counterSensitivity: 0.5,
+  fireOn: false,
+  firePlace: "",
+  fireSensitivity: 0.5,
+  smoke: true,
 };
+
+/** Percent (as typed, 0..100) to the frame's 0..1, to three decimals. */
+const unit = (p: number) => Math.round(p * 10) / 1000;
+
+export function lineToPercent(l: CountingLine): LinePercent {
+  return [l.a.x, l.a.y, l.b.x, l.b.y].map((v) => Math.round((v ?? 0) * 1000) / 10) as LinePercent;
+}
+
+export function lineFromPercent([ax, ay, bx, by]: LinePercent): CountingLine {
+  return { a: { x: unit(ax), y: unit(ay) }, b: { x: unit(bx), y: unit(by) } };
+}
 
 export function fromSettings(name: string, active: boolean, s: StationSettings | null): FormValues {
   if (s === null) return { name, active, ...NEW };
@@ -88,6 +117,14 @@ export function fromSettings(name: string, active: boolean, s: StationSettings |
     stopAfterNg: s.stopAfterNg ?? NEW.stopAfterNg,
     idleStopSeconds: s.idleStopSeconds ?? NEW.idleStopSeconds,
     previousModel: s.previousModel ?? null,
+    counterOn: s.counter != null,
+    counterPlace: s.counter?.place ?? NEW.counterPlace,
+    line: s.counter != null ? lineToPercent(s.counter.line) : NEW.line,
+    counterSensitivity: s.counter?.sensitivity ?? NEW.counterSensitivity,
+    fireOn: s.fire != null,
+    firePlace: s.fire?.place ?? NEW.firePlace,
+    fireSensitivity: s.fire?.sensitivity ?? NEW.fireSensitivity,
+    smoke: s.fire?.smoke ?? NEW.smoke,
   };
 }
 
@@ -140,5 +177,9 @@ export function toSettings(v: FormValues): StationSettings {
     stopAfterNg: v.stopAfterNg,
     idleStopSeconds: v.idleStopSeconds,
     previousModel: v.previousModel,
+    counter: v.counterOn
+      ? { place: v.counterPlace, line: lineFromPercent(v.line), sensitivity: v.counterSensitivity }
+      : null,
+    fire: v.fireOn ? { place: v.firePlace, sensitivity: v.fireSensitivity, smoke: v.smoke } : null,
   };
 }
