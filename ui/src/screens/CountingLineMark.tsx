@@ -24,6 +24,7 @@ export function CountingLineMark({
   // Left of a → b with y pointing down: (dy, −dx).
   const [nx, ny] = [(by - ay) / len, -(bx - ax) / len];
   const arrow = Math.min(width, height) / 8;
+  const head = arrow / 4;
   const [mx, my] = [(ax + bx) / 2, (ay + by) / 2];
   const stroke = Math.max(width, height) / 220;
   const font = Math.min(width, height) / 14;
@@ -35,14 +36,19 @@ export function CountingLineMark({
   return (
     <g data-testid="counting-line">
       <line x1={ax} y1={ay} x2={bx} y2={by} stroke="#ffd60a" strokeWidth={stroke * 1.5} strokeDasharray={`${stroke * 6} ${stroke * 3}`} />
-      <line x1={mx} y1={my} x2={mx + nx * arrow} y2={my + ny * arrow} stroke="#ffd60a" strokeWidth={stroke} markerEnd="url(#counting-arrow)" />
-      <defs>
-        <marker id="counting-arrow" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="4" markerHeight="4" orient="auto-start-reverse">
-          <path d="M 0 0 L 10 5 L 0 10 z" fill="#ffd60a" />
-        </marker>
-      </defs>
-      {label(mx + nx * arrow * 1.6, my + ny * arrow * 1.6, `${t("eventLogs.up")}${totals ? ` ${totals.up}` : ""}`)}
-      {label(mx - nx * arrow * 1.0, my - ny * arrow * 1.0, `${t("eventLogs.down")}${totals ? ` ${totals.down}` : ""}`)}
+      <line x1={mx} y1={my} x2={mx + nx * arrow} y2={my + ny * arrow} stroke="#ffd60a" strokeWidth={stroke} />
+      <polygon
+        points={[
+          [mx + nx * arrow * 1.3, my + ny * arrow * 1.3],
+          [mx + nx * arrow - ny * head, my + ny * arrow + nx * head],
+          [mx + nx * arrow + ny * head, my + ny * arrow - nx * head],
+        ]
+          .map((p) => p.join(","))
+          .join(" ")}
+        fill="#ffd60a"
+      />
+      {label(mx + nx * arrow * 2, my + ny * arrow * 2, `${t("eventLogs.up")}${totals ? ` ${totals.up}` : ""}`)}
+      {label(mx - nx * arrow * 1.3, my - ny * arrow * 1.3, `${t("eventLogs.down")}${totals ? ` ${totals.down}` : ""}`)}
     </g>
   );
 }

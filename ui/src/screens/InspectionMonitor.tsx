@@ -252,6 +252,8 @@ export default function InspectionMonitor({ session }: { session: Session }) {
           style={{ minWidth: 240 }}
           value={selected}
           onChange={choose}
+          // Stations added since this tab opened show up when the list opens.
+          onOpenChange={(open) => open && void reload()}
           options={stations.map((s) => ({ value: s.id, label: s.name }))}
           data-testid="monitor-station"
         />

@@ -257,6 +257,7 @@ function StationDialog({
                 >
                   <Select
                     style={{ width: 320 }}
+                    data-testid="station-recording"
                     notFoundContent={t("stations.noRecordings")}
                     options={(recordings?.files ?? []).map((f) => ({ value: f, label: f }))}
                   />
@@ -346,6 +347,7 @@ function StationDialog({
                 </Form.Item>
               </Space>
             )}
+            <DetectorFields values={values} />
           </Col>
           <Col span={10}>
             <RegionSketch values={values} />
@@ -355,7 +357,6 @@ function StationDialog({
             <Form.Item name="persistFrames" label={t("stations.persistFrames")} tooltip={t("stations.persistFramesHelp")}>
               <InputNumber min={1} max={300} />
             </Form.Item>
-            <DetectorFields values={values} />
             <Space>
               <Form.Item name="keepOkEvery" label={t("stations.keepOkEvery")} tooltip={t("stations.keepOkEveryHelp")}>
                 <InputNumber min={0} max={10000} />
