@@ -21,6 +21,10 @@ pub struct Args {
     width: u32,
     #[arg(long, default_value_t = 240)]
     height: u32,
+    /// Also write what the sequence holds (crossings up and down, the line,
+    /// the first frame of fire or smoke) as JSON, for benchmarks.
+    #[arg(long)]
+    truth: Option<PathBuf>,
 }
 
 fn parse_scene(name: &str) -> Result<Scene, String> {
@@ -55,6 +59,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     drop(file);
     fs::rename(&partial, &args.out)?;
     let t = video.truth();
+    if let Some(path) = &args.truth {
+        fs::write(path, serde_json::to_vec_pretty(t)?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
     println!(
         "{}: {} frames at {} fps; truth: up {}, down {}, fire from frame {:?}, smoke from frame {:?}",
         args.out.display(),
@@ -85,6 +93,7 @@ mod tests {
             noisy: false,
             width: 96,
             height: 64,
+            truth: Some(tmp.path().join("smoke.json")),
         })
         .unwrap();
         let expected = Video::new(VideoSpec::new(Scene::Smoke, 3).size(96, 64)).unwrap();
@@ -96,6 +105,12 @@ mod tests {
         }
         assert_eq!(n, expected.len());
         assert!(!out.with_extension("partial").exists());
+        let truth: serde_json::Value =
+            serde_json::from_slice(&fs::read(tmp.path().join("smoke.json")).unwrap()).unwrap();
+        assert_eq!(
+            truth["smoke_from"],
+            serde_json::json!(expected.truth().smoke_from)
+        );
         assert!(parse_scene("flame").unwrap_err().contains("grey_coats"));
     }
 }

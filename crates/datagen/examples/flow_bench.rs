@@ -3,7 +3,13 @@
 //!
 //! ```text
 //! cargo run --release -p linesight-datagen --example flow_bench [seeds]
+//! cargo run --release -p linesight-datagen --example flow_bench DIR
 //! ```
+//!
+//! With a folder of `linesight video … --truth` recordings (`*.mjpeg` beside
+//! `*.json`), counts those instead, one line per file, in the format of the
+//! OpenCV peer (`models/tools/bench_flow_opencv.py`), so that
+//! `scripts/bench_flow.sh` compares both on the same frames.
 
 use std::time::{Duration, Instant};
 
@@ -25,8 +31,72 @@ fn counter(v: &Video) -> LineCounter {
     .unwrap()
 }
 
+/// Counts every recording in `dir` with its truth; prints a line per file and a summary.
+fn recordings(dir: &std::path::Path) {
+    use linesight_vision::{mjpeg_file::MjpegFileSource, source::FrameSource};
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "mjpeg"))
+        .collect();
+    files.sort();
+    let (mut err, mut total, mut exact, mut frames_all, mut elapsed) = (0, 0, 0, 0, Duration::ZERO);
+    for path in &files {
+        let truth: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(path.with_extension("json")).unwrap()).unwrap();
+        let line = &truth["line"];
+        let p = |i: usize, j: usize| line[i][j].as_f64().unwrap() as f32;
+        let mut c = LineCounter::new(LineCounterConfig {
+            line: CountingLine {
+                a: NormPoint::new(p(0, 0), p(0, 1)),
+                b: NormPoint::new(p(1, 0), p(1, 1)),
+            },
+            ..Default::default()
+        })
+        .unwrap();
+        let mut source = MjpegFileSource::open(path, 10_000.0, false).unwrap();
+        let mut frames = Vec::new();
+        while let Some(f) = source.next_frame().unwrap() {
+            frames.push(f.image);
+        }
+        let t = Instant::now();
+        for f in &frames {
+            c.push(f, Duration::ZERO).unwrap();
+        }
+        elapsed += t.elapsed();
+        frames_all += frames.len();
+        let (up, down) = (
+            truth["up"].as_u64().unwrap() as u32,
+            truth["down"].as_u64().unwrap() as u32,
+        );
+        let got = c.totals();
+        let e = got.up.abs_diff(up) + got.down.abs_diff(down);
+        err += e;
+        total += up + down;
+        exact += u32::from(e == 0);
+        println!(
+            "linesight {}: counted up {} down {}, truth up {up} down {down}",
+            path.file_name().unwrap().to_string_lossy(),
+            got.up,
+            got.down
+        );
+    }
+    println!(
+        "linesight: {} files, {total} crossings, exact {exact}/{}, mean abs error {:.2}/file, {:.3} ms/frame",
+        files.len(),
+        files.len(),
+        err as f64 / files.len().max(1) as f64,
+        elapsed.as_secs_f64() * 1e3 / frames_all.max(1) as f64
+    );
+}
+
 fn main() {
-    let seeds: u64 = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(10);
+    let arg = std::env::args().nth(1);
+    if let Some(dir) = arg.as_deref().map(std::path::Path::new).filter(|p| p.is_dir()) {
+        return recordings(dir);
+    }
+    let seeds: u64 = arg.and_then(|s| s.parse().ok()).unwrap_or(10);
     let (w, h) = (320, 240);
     let profile = if cfg!(debug_assertions) {
         "dev profile"

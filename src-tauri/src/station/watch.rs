@@ -140,10 +140,7 @@ impl Detectors {
         let (store, id) = (&self.store, self.station_id);
         match *t {
             AlarmTransition::Start { kind, region, .. } => {
-                let (what, kind) = match kind {
-                    HazardKind::Fire => ("fire", FireKind::Fire),
-                    HazardKind::Smoke => ("smoke", FireKind::Smoke),
-                };
+                let (what, kind) = (snapshot_name(kind), fire_kind(kind));
                 let snapshot = self.snapshot(frame, at, what, region, None);
                 let day = at.with_timezone(&Local).date_naive();
                 let raised = self.runtime.block_on(async {
@@ -175,10 +172,7 @@ impl Detectors {
 
     /// Ends the station's open event of `kind`; its alarm stays until acknowledged.
     fn clear(&self, kind: HazardKind, at: DateTime<Utc>) {
-        let kind = match kind {
-            HazardKind::Fire => FireKind::Fire,
-            HazardKind::Smoke => FireKind::Smoke,
-        };
+        let kind = fire_kind(kind);
         if let Err(e) = self
             .runtime
             .block_on(self.store.fire_ended(self.station_id, kind, at))
@@ -236,6 +230,20 @@ impl Drop for Detectors {
                 self.clear(kind, now);
             }
         }
+    }
+}
+
+fn fire_kind(kind: HazardKind) -> FireKind {
+    match kind {
+        HazardKind::Fire => FireKind::Fire,
+        HazardKind::Smoke => FireKind::Smoke,
+    }
+}
+
+fn snapshot_name(kind: HazardKind) -> &'static str {
+    match kind {
+        HazardKind::Fire => "fire",
+        HazardKind::Smoke => "smoke",
     }
 }
 
