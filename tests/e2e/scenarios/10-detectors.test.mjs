@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { after, test } from "node:test";
-import { By } from "selenium-webdriver";
+import { By, until } from "selenium-webdriver";
 import { launch, outputDir, repoRoot, retryStale, stopTauriDriver } from "../harness.mjs";
 
 const out = outputDir("10-detectors");
@@ -69,7 +69,14 @@ test("a counting line drawn on the live view counts parts, a fire raises an alar
     await app.driver.findElement(By.xpath("//label[.//span[normalize-space()='녹화 파일']]")).click();
     await app.choose("station-recording", "fire.mjpeg");
     await app.driver.findElement(By.xpath("//div[@data-testid='station-trigger']//label[.//span[normalize-space()='수동']]")).click();
-    await app.driver.findElement(By.xpath("//label[contains(@class,'ant-checkbox-wrapper')][.//span[contains(text(),'화재·연기 감지')]]")).click();
+    // The dialog may still be sliding in: tick until the place field opens.
+    const firePlace = await app.driver.findElement(By.css("[data-testid=station-firePlace]"));
+    await app.driver.wait(async () => {
+      if (await firePlace.isEnabled()) return true;
+      const tick = By.xpath("//label[contains(@class,'ant-checkbox-wrapper')][.//span[contains(text(),'화재·연기 감지')]]");
+      await (await app.driver.findElement(tick)).click().catch(() => undefined);
+      return firePlace.isEnabled();
+    }, 10_000, "the fire watch ticked");
     await app.type("station-firePlace", "도장 부스");
     await app.screenshot("watch-camera-form");
     await app.click("station-save");
@@ -86,9 +93,18 @@ test("a counting line drawn on the live view counts parts, a fire raises an alar
     const dialog = await ack.findElement(By.xpath("./ancestor::div[@role='dialog'][1]"));
     assert.match(await dialog.getText(), /화재 알람/);
     assert.match(await dialog.getText(), /도장 부스/);
+    // Whatever screen is open, a notice stays until closed or acknowledged.
+    const notice = await app.driver.wait(
+      until.elementLocated(By.xpath("//div[contains(@class,'ant-notification-notice')][contains(.,'화재 알람')]")),
+      10_000,
+      "the fire notice",
+    );
+    assert.match(await notice.getText(), /도장 부스/);
     await app.screenshot("fire-alarm");
     await ack.click();
     await app.dialogsClosed();
+    // Acknowledged on the monitor, the notice goes too.
+    await app.driver.wait(until.stalenessOf(notice), 10_000, "the fire notice closes");
     await app.click("monitor-stop");
     await app.find("monitor-start");
 

@@ -1,5 +1,5 @@
 import { CameraOutlined, DeleteOutlined, EditOutlined, PauseCircleOutlined, PlayCircleOutlined } from "@ant-design/icons";
-import { Alert, Button, Card, Col, Descriptions, Empty, Modal, Row, Select, Space, Statistic, Tag, Typography } from "antd";
+import { Alert, App, Button, Card, Col, Descriptions, Empty, Modal, Row, Select, Space, Statistic, Tag, Typography } from "antd";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
@@ -16,29 +16,17 @@ import {
 import { dateTime, timeOfDay } from "../format";
 import { useNotify } from "../notify";
 import { CountingLineMark } from "./CountingLineMark";
+import { beep } from "../sound";
+import { hazardKey } from "../workspace/HazardAlerts";
 import { useEvidence } from "./Evidence";
 
 const GALLERY = 12;
-
-/** A short tone for every NG, so the operator hears a reject without watching. */
-function beep() {
-  try {
-    const ctx = new AudioContext();
-    const osc = ctx.createOscillator();
-    osc.frequency.value = 880;
-    osc.connect(ctx.destination);
-    osc.start();
-    osc.stop(ctx.currentTime + 0.15);
-    osc.onended = () => void ctx.close();
-  } catch {
-    // No audio device: the banner still shows.
-  }
-}
 
 /** The live station: preview, verdicts, counters, NG gallery and health. */
 export default function InspectionMonitor({ session }: { session: Session }) {
   const { t } = useTranslation();
   const notify = useNotify();
+  const { notification } = App.useApp();
   const evidence = useEvidence(t("monitor.ngDetail"));
   const [stations, setStations] = useState<StationView[]>([]);
   const [selected, setSelected] = useState<number | null>(null);
@@ -198,6 +186,7 @@ export default function InspectionMonitor({ session }: { session: Session }) {
     try {
       await commands.acknowledgeAlarm(a.id);
       setStopLine((list) => list.filter((x) => x.id !== a.id));
+      notification.destroy(hazardKey(a.id)); // its notice elsewhere has served
     } catch (e) {
       notify.error(e);
     }

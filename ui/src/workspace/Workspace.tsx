@@ -14,12 +14,13 @@ import {
   ToolOutlined,
 } from "@ant-design/icons";
 import { Button, Layout, Menu, Space, Tag, Tooltip, Typography, type MenuProps } from "antd";
-import { useReducer, useState, type ReactNode } from "react";
+import { useCallback, useReducer, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { commands, type AppInfo, type Session } from "../bindings";
 import { BrandMark, LanguageSwitch } from "../components";
 import { HOME, MENU, type ScreenKey } from "../menu";
 import { useNotify } from "../notify";
+import { HazardAlerts } from "./HazardAlerts";
 import NotBuilt from "../screens/NotBuilt";
 import AuditScreen from "../screens/AuditScreen";
 import InspectionHistory from "../screens/InspectionHistory";
@@ -161,6 +162,7 @@ export default function Workspace({ session, info }: { session: Session; info: A
   // Operators start at the shop-floor terminal; everyone else at the dashboard.
   const first: ScreenKey = session.user.role === "operator" ? "terminal" : HOME;
   const [tabs, dispatch] = useReducer(tabsReducer, { open: [first], active: first });
+  const openScreen = useCallback((key: ScreenKey) => dispatch({ type: "open", key }), []);
 
   const label = (key: string, testid: string) => <span data-testid={testid}>{t(`menu.${key}`)}</span>;
   const menuItems: MenuProps["items"] = [
@@ -242,6 +244,7 @@ export default function Workspace({ session, info }: { session: Session; info: A
           </Space>
         </Layout.Header>
         {changingPassword && <PasswordDialog onClose={() => setChangingPassword(false)} />}
+        <HazardAlerts open={openScreen} />
         <Layout.Content style={{ padding: "8px 16px 16px", overflow: "auto", background: "#f5f6f8" }}>
           <DraggableTabs
             type="editable-card"
