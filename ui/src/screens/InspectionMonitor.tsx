@@ -42,6 +42,8 @@ export default function InspectionMonitor({ session }: { session: Session }) {
   const [drawing, setDrawing] = useState<{ a: { x: number; y: number } | null } | null>(null);
   // Event handlers registered once read the current selection through this.
   const selectedRef = useRef<number | null>(null);
+  // The newest crossing applied per station: events may arrive out of order.
+  const lastCrossing = useRef(new Map<number, number>());
   useEffect(() => {
     selectedRef.current = selected;
   }, [selected]);
@@ -120,13 +122,12 @@ export default function InspectionMonitor({ session }: { session: Session }) {
       }),
       events.stationCrossing.listen((e) => {
         const c = e.payload;
-        // The day's totals at the station after this crossing; a late event never lowers them.
+        // The station's totals for the crossing's day, newest crossing wins
+        // (so they start again from zero after midnight).
+        if (c.id <= (lastCrossing.current.get(c.stationId) ?? 0)) return;
+        lastCrossing.current.set(c.stationId, c.id);
         setStations((list) =>
-          list.map((s) =>
-            s.id === c.stationId
-              ? { ...s, crossedToday: { up: Math.max(s.crossedToday.up, c.totalUp), down: Math.max(s.crossedToday.down, c.totalDown) } }
-              : s,
-          ),
+          list.map((s) => (s.id === c.stationId ? { ...s, crossedToday: { up: c.totalUp, down: c.totalDown } } : s)),
         );
       }),
       events.stationVerdict.listen((e) => {
