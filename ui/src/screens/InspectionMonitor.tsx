@@ -382,6 +382,9 @@ export default function InspectionMonitor({ session }: { session: Session }) {
                 {health?.latencyP50Ms != null ? `${health.latencyP50Ms.toFixed(0)} / ${(health.latencyP95Ms ?? 0).toFixed(0)} ms` : "–"}
               </Descriptions.Item>
               <Descriptions.Item label={t("monitor.corrupt")}>{health?.framesCorrupt ?? "–"}</Descriptions.Item>
+              {(counter !== null || station?.settings.fire != null) && (
+                <Descriptions.Item label={t("monitor.unwatched")}>{health?.framesUnwatched ?? "–"}</Descriptions.Item>
+              )}
               {health?.lastError != null && (
                 <Descriptions.Item label={t("monitor.lastError")} span={2}>
                   {health.lastError}
