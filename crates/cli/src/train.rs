@@ -28,9 +28,10 @@ pub struct Args {
     #[arg(long)]
     out: PathBuf,
     /// What the model learns: `patchcore` (a memory bank of good patches,
-    /// for parts anywhere in the image and textures) or `padim:N` (a
-    /// Gaussian per grid position over N of the embedding's channels, for
-    /// parts that sit in the same place; the manifest's `method` says which).
+    /// for parts anywhere in the image and textures) or `padim:N[:R]` (a
+    /// Gaussian per grid position over N of the embedding's channels, each
+    /// also learning from the patches up to R cells away, for parts that sit
+    /// in the same place; the manifest's `method` says which).
     #[arg(long, default_value = "patchcore", value_parser = parse_method)]
     method: Method,
     /// Most patches the memory bank keeps (each block's bank, with one per block).
@@ -57,6 +58,11 @@ pub struct Args {
     /// (on when the good images' poses vary and registration is reliable).
     #[arg(long, default_value = "off", value_parser = parse_align)]
     align: AlignMode,
+    /// With padim: score each patch in units of its grid position's spread on
+    /// the held-out good images (image borders and print edges, which vary
+    /// more in good parts, then no longer decide the image score).
+    #[arg(long)]
+    standardise: bool,
     /// Region of interest in the image: x,y,width,height.
     #[arg(long, value_parser = parse_roi)]
     roi: Option<[u32; 4]>,
@@ -65,11 +71,21 @@ pub struct Args {
 fn parse_method(s: &str) -> Result<Method, String> {
     match s.split_once(':') {
         None if s == "patchcore" => Ok(Method::PatchCore),
-        Some(("padim", n)) => match n.parse::<usize>() {
-            Ok(dims) if dims > 0 => Ok(Method::Padim { dims }),
-            _ => Err("padim:N needs a channel count above 0, e.g. padim:64".into()),
-        },
-        _ => Err("expected patchcore or padim:N".into()),
+        Some(("padim", rest)) => {
+            let (n, r) = rest.split_once(':').unwrap_or((rest, "0"));
+            match (n.parse::<usize>(), r.parse::<usize>()) {
+                (Ok(dims), Ok(radius)) if dims > 0 && radius <= 8 => Ok(Method::Padim {
+                    dims,
+                    radius,
+                    standardised: false,
+                }),
+                _ => Err(
+                    "padim:N[:R] needs a channel count above 0 and a radius of 0 to 8 cells, e.g. padim:64 or padim:160:2"
+                        .into(),
+                ),
+            }
+        }
+        _ => Err("expected patchcore or padim:N[:R]".into()),
     }
 }
 
@@ -145,8 +161,17 @@ pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
     {
         anyhow::bail!("--per-block-banks and reweighted scoring need a memory bank: use --method patchcore");
     }
+    let method = match args.method {
+        Method::Padim { dims, radius, .. } => Method::Padim {
+            dims,
+            radius,
+            standardised: args.standardise,
+        },
+        _ if args.standardise => anyhow::bail!("--standardise needs --method padim:N"),
+        other => other,
+    };
     let cfg = TrainConfig {
-        method: args.method,
+        method,
         input: InputTransform {
             size: args.input_size,
             mean: PIXEL_MEAN,
@@ -263,7 +288,23 @@ mod tests {
     fn method_parses_each_kind() {
         use linesight_vision::train::Method;
         assert_eq!(super::parse_method("patchcore"), Ok(Method::PatchCore));
-        assert_eq!(super::parse_method("padim:64"), Ok(Method::Padim { dims: 64 }));
+        assert_eq!(
+            super::parse_method("padim:64"),
+            Ok(Method::Padim {
+                dims: 64,
+                radius: 0,
+                standardised: false
+            })
+        );
+        assert_eq!(
+            super::parse_method("padim:160:2"),
+            Ok(Method::Padim {
+                dims: 160,
+                radius: 2,
+                standardised: false
+            })
+        );
+        assert!(super::parse_method("padim:160:x").is_err());
         assert!(super::parse_method("padim:0").is_err() && super::parse_method("padim").is_err());
     }
 

@@ -619,6 +619,7 @@ mod tests {
             height: 2,
             width: 3,
             channels: vec![0, 7, 151],
+            standardised: false,
         };
         let row = layout.row_width();
         assert_eq!(row, 3 + 6);

@@ -109,6 +109,7 @@ fn detector_of(manifest: &Manifest, bank: Vec<f32>) -> Detector {
                 channels: layout.channels.clone(),
                 means: Vec::new(),
                 factors: Vec::new(),
+                standard: Vec::new(),
             });
         return Detector::positional(gaussians, width);
     }

@@ -141,7 +141,16 @@ pub struct PositionalGaussians {
     pub means: Vec<f32>,
     /// `[positions, dims (dims + 1) / 2]`: each position's packed inverse Cholesky factor.
     pub factors: Vec<f32>,
+    /// `[positions, 2]`: each position's distance mean and spread on held-out
+    /// good images ([`PositionalGaussians::standardised`]); empty when the
+    /// model scores plain distances.
+    pub standard: Vec<f32>,
 }
+
+/// Spatial pooling of the per-position statistics of
+/// [`PositionalGaussians::standardised`], in grid cells (a Gaussian's σ):
+/// about 20 cells' worth of held-out images behind each position's mean and spread.
+pub const STANDARD_POOL_SIGMA: f32 = 1.5;
 
 impl PositionalGaussians {
     /// Fits every position of a `height × width` grid from `maps` (each
@@ -187,7 +196,49 @@ impl PositionalGaussians {
             channels,
             means: means.concat(),
             factors: factors.concat(),
+            standard: Vec::new(),
         }
+    }
+
+    /// The same model scoring each patch's distance in units of its own
+    /// position's spread on held-out good images: `(d − mean) / sd`, the
+    /// mean and variance of the `held` distance grids (from
+    /// [`PositionalGaussians::distances`] of this model, unstandardised)
+    /// pooled over neighbouring cells by [`STANDARD_POOL_SIGMA`]. Positions
+    /// that vary more in good parts (image borders, where the backbone's
+    /// padding shows; edges of print that registration leaves a little
+    /// blurred) no longer decide the worst patch, and the Mahalanobis
+    /// distance's growth with too few samples per position cancels out.
+    pub fn standardised(mut self, held: &[Vec<f32>]) -> Self {
+        let positions = self.height * self.width;
+        self.standard.clear();
+        let held: Vec<&Vec<f32>> = held.iter().filter(|g| g.len() == positions).collect();
+        if held.is_empty() || positions == 0 {
+            return self;
+        }
+        let n = held.len() as f64;
+        let mean: Vec<f32> = (0..positions)
+            .map(|p| (held.iter().map(|g| g[p] as f64).sum::<f64>() / n) as f32)
+            .collect();
+        let var: Vec<f32> = (0..positions)
+            .map(|p| {
+                let m = mean[p] as f64;
+                (held.iter().map(|g| (g[p] as f64 - m).powi(2)).sum::<f64>() / n) as f32
+            })
+            .collect();
+        let mean = blur(&mean, self.height, self.width, STANDARD_POOL_SIGMA);
+        let var = blur(&var, self.height, self.width, STANDARD_POOL_SIGMA);
+        let floor = mean.iter().copied().fold(0.0f32, f32::max) * 1e-4 + f32::MIN_POSITIVE;
+        self.standard = mean
+            .iter()
+            .zip(&var)
+            .flat_map(|(&m, &v)| [m, v.max(0.0).sqrt().max(floor)])
+            .collect();
+        self
+    }
+
+    pub fn is_standardised(&self) -> bool {
+        !self.standard.is_empty()
     }
 
     pub fn dims(&self) -> usize {
@@ -200,18 +251,27 @@ impl PositionalGaussians {
             height: self.height,
             width: self.width,
             channels: self.channels.clone(),
+            standardised: self.is_standardised(),
         }
     }
 
-    /// One row per position: its mean, then its packed factor
-    /// ([`PositionalLayout::row_width`] values).
+    /// One row per position: its mean, then its packed factor, then (when
+    /// standardised) its distance mean and spread ([`PositionalLayout::row_width`] values).
     pub fn stored(&self) -> Vec<f32> {
         let d = self.dims();
         let tri = d * (d + 1) / 2;
         let mut out = Vec::with_capacity(self.height * self.width * (d + tri));
-        for (mean, factor) in self.means.chunks_exact(d).zip(self.factors.chunks_exact(tri)) {
+        for (p, (mean, factor)) in self
+            .means
+            .chunks_exact(d)
+            .zip(self.factors.chunks_exact(tri))
+            .enumerate()
+        {
             out.extend_from_slice(mean);
             out.extend_from_slice(factor);
+            if self.is_standardised() {
+                out.extend_from_slice(&self.standard[2 * p..2 * p + 2]);
+            }
         }
         out
     }
@@ -224,11 +284,14 @@ impl PositionalGaussians {
         if d == 0 || positions == 0 || values.len() != positions * row {
             return None;
         }
+        let tri = d * (d + 1) / 2;
         let mut means = Vec::with_capacity(positions * d);
-        let mut factors = Vec::with_capacity(positions * (row - d));
+        let mut factors = Vec::with_capacity(positions * tri);
+        let mut standard = Vec::new();
         for r in values.chunks_exact(row) {
             means.extend_from_slice(&r[..d]);
-            factors.extend_from_slice(&r[d..]);
+            factors.extend_from_slice(&r[d..d + tri]);
+            standard.extend_from_slice(&r[d + tri..]);
         }
         Some(Self {
             height: layout.height,
@@ -236,11 +299,13 @@ impl PositionalGaussians {
             channels: layout.channels.clone(),
             means,
             factors,
+            standard,
         })
     }
 
     /// Each patch's Mahalanobis distance to its own position's Gaussian
-    /// (`map` as in [`PositionalGaussians::fit`]). NaN in, NaN out.
+    /// (`map` as in [`PositionalGaussians::fit`]), standardised when the
+    /// model is ([`PositionalGaussians::standardised`]). NaN in, NaN out.
     pub fn distances(&self, map: &[f32], embedding_channels: usize) -> Vec<f32> {
         let d = self.dims();
         let tri = d * (d + 1) / 2;
@@ -251,7 +316,11 @@ impl PositionalGaussians {
                 let px = &map[p * embedding_channels..][..embedding_channels];
                 let x: Vec<f32> = self.channels.iter().map(|&c| px[c]).collect();
                 let s = mahalanobis_squared(&x, &self.means[p * d..][..d], &self.factors[p * tri..][..tri]);
-                if s.is_nan() { f32::NAN } else { s.max(0.0).sqrt() }
+                let dist = if s.is_nan() { f32::NAN } else { s.max(0.0).sqrt() };
+                match self.standard.get(2 * p..2 * p + 2) {
+                    Some(&[mean, sd]) => (dist - mean) / sd,
+                    _ => dist,
+                }
             })
             .collect()
     }
@@ -264,14 +333,50 @@ pub struct PositionalLayout {
     pub height: usize,
     pub width: usize,
     pub channels: Vec<usize>,
+    /// Each row ends with the position's distance mean and spread
+    /// ([`PositionalGaussians::standardised`]); older bundles have neither.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub standardised: bool,
 }
 
 impl PositionalLayout {
-    /// Values per position: the mean and the packed factor.
+    /// Values per position: the mean and the packed factor, and the
+    /// distance mean and spread when standardised.
     pub fn row_width(&self) -> usize {
         let d = self.channels.len();
-        d + d * (d + 1) / 2
+        d + d * (d + 1) / 2 + if self.standardised { 2 } else { 0 }
     }
+}
+
+/// Separable Gaussian blur of a `height × width` grid; the weights are
+/// renormalised at the edges, so that a constant grid stays constant.
+pub fn blur(values: &[f32], height: usize, width: usize, sigma: f32) -> Vec<f32> {
+    if sigma <= 0.0 || values.len() != height * width {
+        return values.to_vec();
+    }
+    let r = (3.0 * sigma).ceil() as isize;
+    let kernel: Vec<f32> = (-r..=r)
+        .map(|i| (-((i * i) as f32) / (2.0 * sigma * sigma)).exp())
+        .collect();
+    let pass = |src: &[f32], horizontal: bool| -> Vec<f32> {
+        let mut out = vec![0.0; src.len()];
+        for y in 0..height as isize {
+            for x in 0..width as isize {
+                let (mut sum, mut weight) = (0.0, 0.0);
+                for (j, k) in kernel.iter().enumerate() {
+                    let o = j as isize - r;
+                    let (yy, xx) = if horizontal { (y, x + o) } else { (y + o, x) };
+                    if (0..height as isize).contains(&yy) && (0..width as isize).contains(&xx) {
+                        sum += k * src[(yy * width as isize + xx) as usize];
+                        weight += k;
+                    }
+                }
+                out[(y * width as isize + x) as usize] = sum / weight;
+            }
+        }
+        out
+    };
+    pass(&pass(values, true), false)
 }
 
 /// `n` of an embedding's `width` channels, spread evenly over it (all of
@@ -347,6 +452,58 @@ mod tests {
         let back = PositionalGaussians::from_stored(&g.stored(), &g.layout()).expect("fits");
         assert_eq!(back, g);
         assert!(PositionalGaussians::from_stored(&g.stored()[1..], &g.layout()).is_none());
+    }
+
+    #[test]
+    fn standardised_distances_are_in_units_of_each_positions_good_spread() {
+        // A 1 × 2 grid whose second position varies ten times as much in good parts.
+        let maps: Vec<Vec<f32>> = (0..40)
+            .map(|i| {
+                let e = (i % 5) as f32 * 0.1 - 0.2;
+                vec![e, 10.0 * e]
+            })
+            .collect();
+        let refs: Vec<&[f32]> = maps.iter().map(Vec::as_slice).collect();
+        let g = PositionalGaussians::fit(&refs, 1, 1, 2, vec![0], 0);
+        // Held-out distances: position 0 spreads 1 ± 0.5, position 1 the same
+        // (Mahalanobis already scales by the feature's spread), but offset.
+        let held: Vec<Vec<f32>> = (0..20)
+            .map(|i| {
+                let e = if i % 2 == 0 { 0.5 } else { -0.5 };
+                vec![1.0 + e, 3.0 + e]
+            })
+            .collect();
+        let z = g.clone().standardised(&held);
+        assert!(z.is_standardised() && !g.is_standardised());
+        // Pooling over neighbours mixes the two positions' means: both sit near 2.
+        let d = z.distances(&[0.0, 0.0], 1);
+        let raw = g.distances(&[0.0, 0.0], 1);
+        for p in 0..2 {
+            let (m, s) = (z.standard[2 * p], z.standard[2 * p + 1]);
+            assert!(m > 1.0 && m < 3.0 && s > 0.4, "{:?}", z.standard);
+            assert!((d[p] - (raw[p] - m) / s).abs() < 1e-5, "{d:?} {raw:?}");
+        }
+        assert!(z.distances(&[f32::NAN, 0.0], 1)[0].is_nan());
+        // Stored and read back with the two extra values per row.
+        assert_eq!(z.layout().row_width(), g.layout().row_width() + 2);
+        let back = PositionalGaussians::from_stored(&z.stored(), &z.layout()).expect("fits");
+        assert_eq!(back, z);
+        assert!(PositionalGaussians::from_stored(&z.stored(), &g.layout()).is_none());
+        // No held-out grid of the right size: unchanged.
+        assert!(!g.clone().standardised(&[vec![1.0]]).is_standardised());
+    }
+
+    #[test]
+    fn blur_keeps_a_constant_grid_and_spreads_a_spike() {
+        let flat = blur(&[2.0; 12], 3, 4, 1.5);
+        assert!(flat.iter().all(|v| (v - 2.0).abs() < 1e-5), "{flat:?}");
+        let mut spike = vec![0.0; 25];
+        spike[12] = 1.0;
+        let b = blur(&spike, 5, 5, 1.0);
+        assert!(
+            b[12] < 1.0 && b[11] > 0.0 && b[12] > b[11] && b[11] > b[0],
+            "{b:?}"
+        );
     }
 
     #[test]

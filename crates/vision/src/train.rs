@@ -50,8 +50,17 @@ pub enum Method {
     PatchCore,
     /// One Gaussian per grid position over `dims` of the embedding's
     /// channels ([`crate::padim`]): "has this patch been seen here?", for
-    /// parts that sit in the same place in every image.
-    Padim { dims: usize },
+    /// parts that sit in the same place in every image. Each position also
+    /// learns from the patches up to `radius` cells away (more samples per
+    /// Gaussian; tolerant of parts that sit a little differently, and of
+    /// textures). `standardised`: each patch's distance in units of its
+    /// position's spread on the held-out good images
+    /// ([`PositionalGaussians::standardised`]).
+    Padim {
+        dims: usize,
+        radius: usize,
+        standardised: bool,
+    },
 }
 
 /// Whether a model registers each image to the training images' pose ([`crate::align`]).
@@ -285,9 +294,13 @@ pub fn train(
             Method::Padim { .. } => grid.0 * grid.1,
         },
     });
-    let detector = if let Method::Padim { dims: keep } = cfg.method {
+    let detector = if let Method::Padim {
+        dims: keep, radius, ..
+    } = cfg.method
+    {
         let maps: Vec<&[f32]> = patches.chunks_exact(grid.0 * grid.1 * dims).collect();
-        let gaussians = PositionalGaussians::fit(&maps, dims, grid.0, grid.1, spread_channels(dims, keep), 0);
+        let gaussians =
+            PositionalGaussians::fit(&maps, dims, grid.0, grid.1, spread_channels(dims, keep), radius);
         Detector::positional(gaussians, dims)
     } else if cfg.per_block_banks && cfg.blocks.len() > 1 {
         let stages = stage_outputs();
@@ -311,7 +324,17 @@ pub fn train(
             total: held_out.len(),
         });
     }
-    let detector = detector.fitted(&held_embeddings);
+    let mut detector = detector.fitted(&held_embeddings);
+    if let (
+        Method::Padim {
+            standardised: true, ..
+        },
+        Some(g),
+    ) = (cfg.method, detector.positional_model())
+    {
+        let raw: Vec<Vec<f32>> = held_embeddings.iter().map(|e| detector.grid(e).values).collect();
+        detector = Detector::positional(g.clone().standardised(&raw), dims);
+    }
     let held: Vec<(FeatureMap, AnomalyGrid)> = held_embeddings
         .into_iter()
         .map(|e| {
