@@ -211,10 +211,51 @@ impl PositionalGaussians {
     /// distance's growth with too few samples per position cancels out.
     pub fn standardised(mut self, held: &[Vec<f32>]) -> Self {
         let positions = self.height * self.width;
-        self.standard.clear();
         let held: Vec<&Vec<f32>> = held.iter().filter(|g| g.len() == positions).collect();
+        self.standard = self.standard_of(&held);
+        self
+    }
+
+    /// The `held` distance grids (as for [`PositionalGaussians::standardised`])
+    /// each standardised by the statistics of the *other* grids, leave one
+    /// out. A threshold set on grids that also fitted the standardisation
+    /// is optimistic (each image's own extremes widen the spread it is
+    /// divided by), so calibration scores these instead. Grids of the
+    /// wrong size come back unchanged; with fewer than two usable grids
+    /// there is nothing to leave out and each is standardised by all.
+    pub fn standardised_leave_one_out(&self, held: &[Vec<f32>]) -> Vec<Vec<f32>> {
+        let positions = self.height * self.width;
+        let usable: Vec<&Vec<f32>> = held.iter().filter(|g| g.len() == positions).collect();
+        let all = self.standard_of(&usable);
+        held.iter()
+            .map(|g| {
+                if g.len() != positions {
+                    return g.clone();
+                }
+                let others: Vec<&Vec<f32>> = if usable.len() >= 2 {
+                    usable.iter().copied().filter(|o| !std::ptr::eq(*o, g)).collect()
+                } else {
+                    Vec::new()
+                };
+                let standard = if others.is_empty() {
+                    all.clone()
+                } else {
+                    self.standard_of(&others)
+                };
+                g.iter()
+                    .zip(standard.chunks_exact(2))
+                    .map(|(&d, ms)| (d - ms[0]) / ms[1])
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Per position `[mean, sd]` of `held` (grids of this model's size),
+    /// pooled by [`STANDARD_POOL_SIGMA`]; empty when there are none.
+    fn standard_of(&self, held: &[&Vec<f32>]) -> Vec<f32> {
+        let positions = self.height * self.width;
         if held.is_empty() || positions == 0 {
-            return self;
+            return Vec::new();
         }
         let n = held.len() as f64;
         let mean: Vec<f32> = (0..positions)
@@ -229,12 +270,10 @@ impl PositionalGaussians {
         let mean = blur(&mean, self.height, self.width, STANDARD_POOL_SIGMA);
         let var = blur(&var, self.height, self.width, STANDARD_POOL_SIGMA);
         let floor = mean.iter().copied().fold(0.0f32, f32::max) * 1e-4 + f32::MIN_POSITIVE;
-        self.standard = mean
-            .iter()
+        mean.iter()
             .zip(&var)
             .flat_map(|(&m, &v)| [m, v.max(0.0).sqrt().max(floor)])
-            .collect();
-        self
+            .collect()
     }
 
     pub fn is_standardised(&self) -> bool {
@@ -491,6 +530,48 @@ mod tests {
         assert!(PositionalGaussians::from_stored(&z.stored(), &g.layout()).is_none());
         // No held-out grid of the right size: unchanged.
         assert!(!g.clone().standardised(&[vec![1.0]]).is_standardised());
+    }
+
+    #[test]
+    fn leave_one_out_standardises_each_grid_without_itself() {
+        let maps: Vec<Vec<f32>> = (0..20)
+            .map(|i| vec![(i % 4) as f32 * 0.1, (i % 3) as f32 * 0.2])
+            .collect();
+        let refs: Vec<&[f32]> = maps.iter().map(Vec::as_slice).collect();
+        let g = PositionalGaussians::fit(&refs, 1, 1, 2, vec![0], 0);
+        // Nine ordinary held-out grids and one whose first position is far out.
+        let mut held: Vec<Vec<f32>> = (0..9)
+            .map(|i| vec![1.0 + (i % 3) as f32 * 0.1, 2.0 - (i % 2) as f32 * 0.1])
+            .collect();
+        held.push(vec![5.0, 2.0]);
+        held.push(vec![1.0]); // wrong size: passed through
+        let loo = g.standardised_leave_one_out(&held);
+        assert_eq!(loo.len(), held.len());
+        assert_eq!(loo[10], vec![1.0]);
+        let usable = &held[..10];
+        for i in 0..10 {
+            let others: Vec<Vec<f32>> = usable
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .map(|(_, v)| v.clone())
+                .collect();
+            let z = g.clone().standardised(&others);
+            let s = &z.standard;
+            for p in 0..2 {
+                let want = (held[i][p] - s[2 * p]) / s[2 * p + 1];
+                assert!((loo[i][p] - want).abs() < 1e-4, "{i} {p}: {loo:?} vs {want}");
+            }
+        }
+        // The outlier, fitted with itself, partly hides in its own spread;
+        // left out, it stands out more (the calibration is no longer optimistic).
+        let in_sample = g.clone().standardised(usable);
+        let own = (held[9][0] - in_sample.standard[0]) / in_sample.standard[1];
+        assert!(loo[9][0] > own + 1.0, "{} vs {own}", loo[9][0]);
+        // One grid only: nothing to leave out, standardised by itself.
+        let one = g.standardised_leave_one_out(&held[..1]);
+        let z = g.clone().standardised(&held[..1]);
+        assert!((one[0][0] - (held[0][0] - z.standard[0]) / z.standard[1]).abs() < 1e-5);
     }
 
     #[test]

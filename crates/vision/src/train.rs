@@ -325,6 +325,10 @@ pub fn train(
         });
     }
     let mut detector = detector.fitted(&held_embeddings);
+    // Standardised PaDiM: the held-out grids fit each position's spread, so
+    // each is calibrated as standardised without itself (leave one out); the
+    // stored model uses them all.
+    let mut held_grids: Option<Vec<Vec<f32>>> = None;
     if let (
         Method::Padim {
             standardised: true, ..
@@ -333,12 +337,17 @@ pub fn train(
     ) = (cfg.method, detector.positional_model())
     {
         let raw: Vec<Vec<f32>> = held_embeddings.iter().map(|e| detector.grid(e).values).collect();
+        held_grids = Some(g.standardised_leave_one_out(&raw));
         detector = Detector::positional(g.clone().standardised(&raw), dims);
     }
     let held: Vec<(FeatureMap, AnomalyGrid)> = held_embeddings
         .into_iter()
-        .map(|e| {
-            let g = detector.grid(&e);
+        .enumerate()
+        .map(|(i, e)| {
+            let mut g = detector.grid(&e);
+            if let Some(loo) = &held_grids {
+                g.values = loo[i].clone();
+            }
             (e, g)
         })
         .collect();
