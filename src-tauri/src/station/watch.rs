@@ -30,14 +30,20 @@ use super::{StationError, settings::StationSettings};
 use crate::events::{StationAlarm, StationCrossing};
 
 pub struct Detectors {
+    sink: Sink,
+    /// Each detector with its place.
+    counter: Option<(LineCounter, String)>,
+    fire: Option<(FireDetector, String)>,
+    started: Instant,
+}
+
+/// Where the detectors' events go: the store, the snapshot archive, the window.
+struct Sink {
     station_id: i64,
     store: Store,
     runtime: tokio::runtime::Handle,
     app: AppHandle,
     archive: Arc<Mutex<Archive>>,
-    counter: Option<(LineCounter, String)>,
-    fire: Option<(FireDetector, String)>,
-    started: Instant,
 }
 
 impl Detectors {
@@ -68,17 +74,21 @@ impl Detectors {
             return Ok(None);
         }
         Ok(Some(Self {
-            station_id,
-            store,
-            runtime: tauri::async_runtime::handle().inner().clone(),
-            app,
-            archive,
+            sink: Sink {
+                station_id,
+                store,
+                runtime: tauri::async_runtime::handle().inner().clone(),
+                app,
+                archive,
+            },
             counter,
             fire,
             started: Instant::now(),
         }))
     }
+}
 
+impl Sink {
     /// The frame with what was seen outlined, saved as the event's
     /// evidence; a full or failing disk costs the snapshot, not the event.
     fn snapshot(
@@ -186,34 +196,22 @@ impl FrameWatch for Detectors {
     fn watch(&mut self, frame: &Frame) {
         let since = frame.captured.saturating_duration_since(self.started);
         let at: DateTime<Utc> = (SystemTime::now() - frame.captured.elapsed()).into();
-        let crossings = match &mut self.counter {
-            Some((counter, place)) => match counter.push(&frame.image, since) {
-                Ok(events) => Some((events, place.clone(), counter.config().line)),
-                Err(e) => {
-                    tracing::warn!("station {}: line counter: {e}", self.station_id);
-                    None
+        let sink = &self.sink;
+        if let Some((counter, place)) = &mut self.counter {
+            match counter.push(&frame.image, since) {
+                Ok(events) => {
+                    let line = counter.config().line;
+                    events
+                        .iter()
+                        .for_each(|e| sink.crossed(frame, at, place, line, e));
                 }
-            },
-            None => None,
-        };
-        if let Some((events, place, line)) = crossings {
-            for e in &events {
-                self.crossed(frame, at, &place, line, e);
+                Err(e) => tracing::warn!("station {}: line counter: {e}", sink.station_id),
             }
         }
-        let hazards = match &mut self.fire {
-            Some((detector, place)) => match detector.push(&frame.image, since) {
-                Ok(transitions) => Some((transitions, place.clone())),
-                Err(e) => {
-                    tracing::warn!("station {}: fire watch: {e}", self.station_id);
-                    None
-                }
-            },
-            None => None,
-        };
-        if let Some((transitions, place)) = hazards {
-            for t in &transitions {
-                self.hazard(frame, at, &place, t);
+        if let Some((detector, place)) = &mut self.fire {
+            match detector.push(&frame.image, since) {
+                Ok(transitions) => transitions.iter().for_each(|t| sink.hazard(frame, at, place, t)),
+                Err(e) => tracing::warn!("station {}: fire watch: {e}", sink.station_id),
             }
         }
     }
@@ -227,7 +225,7 @@ impl Drop for Detectors {
         let now = Utc::now();
         for kind in [HazardKind::Fire, HazardKind::Smoke] {
             if detector.state(kind).active {
-                self.clear(kind, now);
+                self.sink.clear(kind, now);
             }
         }
     }
