@@ -119,6 +119,11 @@ export async function launch(dataDir, shotsDir) {
     async text(id) {
       return (await app.find(id)).getText();
     },
+    /** The number a Statistic shows (its last line). */
+    async number(id) {
+      const text = await app.text(id);
+      return Number(text.split("\n").pop().replace(/[^0-9.]/g, ""));
+    },
     /** Waits until the element's text contains `expected`. */
     async waitForText(id, expected) {
       await driver.wait(

@@ -14,12 +14,6 @@ const admin = { username: "admin", name: "김관리", password: "Line-sight-2026
 
 after(stopTauriDriver);
 
-/** The number a Statistic shows (its last line). */
-async function count(app, id) {
-  const text = await app.text(id);
-  return Number(text.split("\n").pop().replace(/[^0-9.]/g, ""));
-}
-
 test("inspection station: start the demo line, see parts judged, open an NG part", async () => {
   const app = await launch(dataDir, out);
   try {
@@ -29,14 +23,14 @@ test("inspection station: start the demo line, see parts judged, open an NG part
     await app.click("menu-group-vision");
     await app.click("menu-inspectionMonitor");
     await app.find("monitor-start");
-    assert.equal(await count(app, "monitor-total"), 0);
+    assert.equal(await app.number("monitor-total"), 0);
     await app.screenshot("monitor-stopped");
     await app.click("monitor-start");
 
     // The live view runs and parts are judged one by one.
     await app.find("monitor-preview");
     await app.waitForText("monitor-camera", "카메라 정상");
-    await app.driver.wait(async () => (await count(app, "monitor-total")) >= 3, 60_000, "three parts judged");
+    await app.driver.wait(async () => (await app.number("monitor-total")) >= 3, 60_000, "three parts judged");
     await app.find("monitor-last-verdict");
     await app.screenshot("monitor-running");
 
@@ -48,7 +42,7 @@ test("inspection station: start the demo line, see parts judged, open an NG part
       "an NG part's heatmap on the live view",
     );
     await app.screenshot("monitor-ng");
-    assert.ok((await count(app, "monitor-ng")) >= 1);
+    assert.ok((await app.number("monitor-ng")) >= 1);
     const gallery = await app.find("monitor-gallery");
     await (await gallery.findElement(By.css("button"))).click();
     await app.find("evidence-heatmap");
@@ -58,7 +52,7 @@ test("inspection station: start the demo line, see parts judged, open an NG part
 
     await app.click("monitor-stop");
     await app.find("monitor-start");
-    const total = await count(app, "monitor-total");
+    const total = await app.number("monitor-total");
     assert.ok(total >= 4, `${total} parts judged`);
 
     // The history lists every stored verdict; an NG is reviewed as a false alarm.

@@ -68,7 +68,7 @@ test("station settings: add a station, refuse a bad region, stop the line at the
     await app.screenshot("stop-the-line");
     await ack.click();
     await app.dialogsClosed();
-    const ng = Number((await app.text("monitor-ng")).split("\n").pop().replace(/[^0-9]/g, ""));
+    const ng = await app.number("monitor-ng");
     assert.ok(ng >= 1, `${ng} NG counted`);
     await app.screenshot("acknowledged");
     await app.click("monitor-stop");

@@ -19,12 +19,6 @@ const cli = process.env.LINESIGHT_CLI ?? path.join(repoRoot, "target/debug/lines
 
 after(stopTauriDriver);
 
-/** The number a Statistic shows (its last line). */
-async function count(app, id) {
-  const text = await app.text(id);
-  return Number(text.split("\n").pop().replace(/[^0-9.]/g, ""));
-}
-
 /** Rows of the displayed table with this test id. */
 async function rows(app, id) {
   const table = await app.find(id);
@@ -53,12 +47,12 @@ test("a counting line drawn on the live view counts parts, a fire raises an alar
     }
     await app.find("counting-line");
     await app.driver.wait(
-      retryStale(async () => (await count(app, "monitor-up")) + (await count(app, "monitor-down")) >= 3),
+      retryStale(async () => (await app.number("monitor-up")) + (await app.number("monitor-down")) >= 3),
       60_000,
       "three parts counted across the line",
     );
     await app.screenshot("counting-line");
-    const counted = (await count(app, "monitor-up")) + (await count(app, "monitor-down"));
+    const counted = (await app.number("monitor-up")) + (await app.number("monitor-down"));
     await app.click("monitor-stop");
     await app.find("monitor-start");
 
