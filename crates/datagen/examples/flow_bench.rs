@@ -13,14 +13,14 @@
 
 use std::time::{Duration, Instant};
 
-use linesight_datagen::video::{Scene, Video, VideoSpec};
+use linesight_datagen::video::{Scene, Truth, Video, VideoSpec};
 use linesight_vision::flow::{
     AlarmTransition, CountingLine, FireConfig, FireDetector, HazardKind, LineCounter, LineCounterConfig,
     NormPoint,
 };
 
-fn counter(v: &Video) -> LineCounter {
-    let [a, b] = v.truth().line.unwrap();
+fn counter(truth: &Truth) -> LineCounter {
+    let [a, b] = truth.line.expect("a counting scene");
     LineCounter::new(LineCounterConfig {
         line: CountingLine {
             a: NormPoint::new(a[0], a[1]),
@@ -43,18 +43,9 @@ fn recordings(dir: &std::path::Path) {
     files.sort();
     let (mut err, mut total, mut exact, mut frames_all, mut elapsed) = (0, 0, 0, 0, Duration::ZERO);
     for path in &files {
-        let truth: serde_json::Value =
+        let truth: Truth =
             serde_json::from_slice(&std::fs::read(path.with_extension("json")).unwrap()).unwrap();
-        let line = &truth["line"];
-        let p = |i: usize, j: usize| line[i][j].as_f64().unwrap() as f32;
-        let mut c = LineCounter::new(LineCounterConfig {
-            line: CountingLine {
-                a: NormPoint::new(p(0, 0), p(0, 1)),
-                b: NormPoint::new(p(1, 0), p(1, 1)),
-            },
-            ..Default::default()
-        })
-        .unwrap();
+        let mut c = counter(&truth);
         let mut source = MjpegFileSource::open(path, 10_000.0, false).unwrap();
         let mut frames = Vec::new();
         while let Some(f) = source.next_frame().unwrap() {
@@ -66,10 +57,7 @@ fn recordings(dir: &std::path::Path) {
         }
         elapsed += t.elapsed();
         frames_all += frames.len();
-        let (up, down) = (
-            truth["up"].as_u64().unwrap() as u32,
-            truth["down"].as_u64().unwrap() as u32,
-        );
+        let (up, down) = (truth.up, truth.down);
         let got = c.totals();
         let e = got.up.abs_diff(up) + got.down.abs_diff(down);
         err += e;
@@ -113,32 +101,28 @@ fn main() {
             t.elapsed().as_secs_f64() * 1e3 / frames.len() as f64
         );
         let dt = Duration::from_secs_f32(1.0 / v.fps());
-        let mut elapsed = Duration::ZERO;
-        if scene == Scene::Entrance {
-            let mut c = counter(&v);
+        // Time per frame of one detector's push over the rendered frames.
+        let per_frame = |push: &mut dyn FnMut(&image::RgbImage, Duration)| {
+            let t = Instant::now();
             for (i, f) in frames.iter().enumerate() {
-                let t = Instant::now();
-                c.push(f, dt * i as u32).unwrap();
-                elapsed += t.elapsed();
+                push(f, dt * i as u32);
             }
-            println!(
-                "LineCounter::push: {:.3} ms/frame over {} frames",
-                elapsed.as_secs_f64() * 1e3 / frames.len() as f64,
-                frames.len()
-            );
+            t.elapsed().as_secs_f64() * 1e3 / frames.len() as f64
+        };
+        let (name, ms) = if scene == Scene::Entrance {
+            let mut c = counter(v.truth());
+            (
+                "LineCounter::push",
+                per_frame(&mut |f, at| drop(c.push(f, at).unwrap())),
+            )
         } else {
             let mut d = FireDetector::new(FireConfig::default()).unwrap();
-            for (i, f) in frames.iter().enumerate() {
-                let t = Instant::now();
-                d.push(f, dt * i as u32).unwrap();
-                elapsed += t.elapsed();
-            }
-            println!(
-                "FireDetector::push (fire and smoke): {:.3} ms/frame over {} frames",
-                elapsed.as_secs_f64() * 1e3 / frames.len() as f64,
-                frames.len()
-            );
-        }
+            (
+                "FireDetector::push (fire and smoke)",
+                per_frame(&mut |f, at| drop(d.push(f, at).unwrap())),
+            )
+        };
+        println!("{name}: {ms:.3} ms/frame over {} frames", frames.len());
     }
 
     println!("\n# Counts over {seeds} seeds, 160 × 120 at 15 fps: |Δup| + |Δdown| per sequence");
@@ -148,7 +132,7 @@ fn main() {
             let mut per_seed = Vec::new();
             for seed in 0..seeds {
                 let v = Video::new(VideoSpec::new(scene, seed).noisy(noisy)).unwrap();
-                let mut c = counter(&v);
+                let mut c = counter(v.truth());
                 for i in 0..v.len() {
                     c.push(&v.frame(i), Duration::ZERO).unwrap();
                 }
