@@ -87,15 +87,20 @@ function DetectorFields({ values }: { values: FormValues }) {
       <Input maxLength={100} disabled={!on} placeholder={t("stations.placeHint")} data-testid={`station-${name}`} />
     </Form.Item>
   );
+  const toggle = (name: "counterOn" | "fireOn", help: string) => (
+    <>
+      <Form.Item name={name} valuePropName="checked" noStyle>
+        <Checkbox>{t(`stations.${name}`)}</Checkbox>
+      </Form.Item>
+      <Typography.Paragraph type="secondary" style={{ margin: "4px 0 8px" }}>
+        {t(help)}
+      </Typography.Paragraph>
+    </>
+  );
   return (
     <fieldset className="station-detectors">
       <legend>{t("stations.detectors")}</legend>
-      <Form.Item name="counterOn" valuePropName="checked" noStyle>
-        <Checkbox data-testid="station-counter-on">{t("stations.counterOn")}</Checkbox>
-      </Form.Item>
-      <Typography.Paragraph type="secondary" style={{ margin: "4px 0 8px" }}>
-        {t("stations.counterHelp")}
-      </Typography.Paragraph>
+      {toggle("counterOn", "stations.counterHelp")}
       {place("counterPlace", values.counterOn)}
       <Form.Item label={t("stations.countingLine")} tooltip={t("stations.countingLineHelp")}>
         <Space.Compact>
@@ -109,12 +114,7 @@ function DetectorFields({ values }: { values: FormValues }) {
       <Form.Item name="counterSensitivity" label={t("stations.detectorSensitivity")}>
         <Slider min={0} max={1} step={0.05} disabled={!values.counterOn} />
       </Form.Item>
-      <Form.Item name="fireOn" valuePropName="checked" noStyle>
-        <Checkbox data-testid="station-fire-on">{t("stations.fireOn")}</Checkbox>
-      </Form.Item>
-      <Typography.Paragraph type="secondary" style={{ margin: "4px 0 8px" }}>
-        {t("stations.fireHelp")}
-      </Typography.Paragraph>
+      {toggle("fireOn", "stations.fireHelp")}
       {place("firePlace", values.fireOn)}
       <Space align="start">
         <Form.Item name="fireSensitivity" label={t("stations.detectorSensitivity")} style={{ width: 220 }}>

@@ -47,7 +47,7 @@ export interface FormValues {
   smoke: boolean;
 }
 
-/** What a new station starts from: the demo line's settings. */
+/** What a new station starts from: the demo line's settings, detectors off (each needs a place named). */
 const NEW: Omit<FormValues, "name" | "active"> = {
   sourceKind: "demo",
   recording: "",
