@@ -10,7 +10,7 @@ use crate::{
     backbone::{block_channels, stage_outputs},
     bundle::{Bundle, InputTransform, Manifest},
     classifier::{DefectCall, DefectHead, descriptor},
-    cpu_net::{CpuNet, FeatureMap},
+    cpu_net::{CpuNet, FeatureMap, on_worker},
     heatmap,
     padim::PositionalGaussians,
     patchcore::{AnomalyGrid, Detector, MemoryBank, patch_embeddings},
@@ -148,6 +148,10 @@ impl Inspector {
     }
 
     pub fn inspect(&self, image: &RgbImage, sensitivity: f32) -> Inspection {
+        on_worker(|| self.inspect_here(image, sensitivity))
+    }
+
+    fn inspect_here(&self, image: &RgbImage, sensitivity: f32) -> Inspection {
         let (input, pose) = aligned_input(image, &self.manifest.input, self.aligner.as_ref());
         let embeddings = patch_embeddings(&self.net, &input, &self.manifest.blocks);
         let grid = self.detector.grid(&embeddings);
