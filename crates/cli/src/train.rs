@@ -9,6 +9,7 @@ use linesight_vision::{
     backbone::{INPUT_SIZE, PIXEL_MEAN, PIXEL_STD},
     bundle::{Bundle, InputTransform},
     dataset::DataSet,
+    patchcore::EdgePooling,
     patchcore::{DEFAULT_BLOCKS, GoodSpread, ImageScoring},
     train::{AlignMode, Method, Progress, TrainConfig, train},
 };
@@ -180,6 +181,7 @@ pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
         },
         align: args.align,
         blocks: args.blocks,
+        pooling: EdgePooling::ZeroPadded,
         memory_cap: args.memory_cap as usize,
         per_block_banks: args.per_block_banks,
         scoring: args.scoring,

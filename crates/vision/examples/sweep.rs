@@ -6,7 +6,8 @@
 //! `gauss:BLOCKS:N` (one Gaussian shared by every position), and `A+B` (each
 //! part's grid in units of its held-out worst-patch spread, the worse per patch).
 //! Environment: `SIZE` (input side), `ALIGN=on` (registration as training
-//! does it), `CACHE` (blocks whose features are kept, default 1,2,4,7,10).
+//! does it), `CACHE` (blocks whose features are kept, default 1,2,4,7,10),
+//! `POOL=inside` (the edge pooling of models made before 2026-12-01).
 
 use std::{path::Path, time::Instant};
 
@@ -20,7 +21,9 @@ use linesight_vision::{
     inspector::{align_plane, aligned_input},
     models::Models,
     padim,
-    patchcore::{AnomalyGrid, GoodSpread, ImageScoring, MemoryBank, block_embeddings, concat_channels},
+    patchcore::{
+        AnomalyGrid, EdgePooling, GoodSpread, ImageScoring, MemoryBank, block_embeddings, concat_channels,
+    },
     preprocess::load_rgb,
     train::split_held_out,
 };
@@ -247,6 +250,10 @@ fn main() {
         roi: None,
     };
     let started = Instant::now();
+    let pooling = match std::env::var("POOL").as_deref() {
+        Ok("inside") => EdgePooling::Inside,
+        _ => EdgePooling::ZeroPadded,
+    };
     let (fit_paths, held_paths) = split_held_out(&data.train_good);
     let aligner = align.then(|| {
         let planes: Vec<_> = fit_paths
@@ -258,7 +265,7 @@ fn main() {
     // Each block's embedding, then the network input itself (for `var`).
     let embed = |p: &Path| {
         let input = aligned_input(&load_rgb(p).unwrap(), &t, aligner.as_ref()).0;
-        let mut e = block_embeddings(&models.net, &input, &all);
+        let mut e = block_embeddings(&models.net, &input, &all, pooling);
         e.push(input);
         e
     };

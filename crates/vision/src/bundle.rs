@@ -22,7 +22,7 @@ use crate::{
     classifier::DefectHead,
     heatmap::MapNormalisation,
     padim::PositionalLayout,
-    patchcore::{BankLayout, ImageScoring, MemoryBank},
+    patchcore::{BankLayout, EdgePooling, ImageScoring, MemoryBank},
 };
 
 pub const MANIFEST: &str = "manifest.json";
@@ -53,6 +53,10 @@ pub struct Manifest {
     pub align: Option<AlignSpec>,
     /// Backbone blocks whose outputs form the patch embedding.
     pub blocks: Vec<usize>,
+    /// How the embedding's neighbourhood mean treats the map's edges (absent:
+    /// inside only, as models made before it was recorded).
+    #[serde(default)]
+    pub pooling: EdgePooling,
     /// How patch distances become the image score (absent: the worst patch).
     #[serde(default)]
     pub scoring: ImageScoring,
@@ -520,6 +524,7 @@ mod tests {
             },
             align: None,
             blocks: vec![4, 10],
+            pooling: EdgePooling::ZeroPadded,
             bank_layout: BankLayout::Joint,
             scoring: ImageScoring::default(),
             threshold: 3.5,
@@ -591,6 +596,21 @@ mod tests {
         fs::write(&path, m.to_string()).unwrap();
         let b = Bundle::load(&dir, BACKBONE).unwrap();
         assert_eq!(b.manifest.scoring, ImageScoring::MaxPatch);
+    }
+
+    #[test]
+    fn a_manifest_without_pooling_pools_inside_the_map_as_before() {
+        let (_tmp, dir) = saved();
+        assert_eq!(
+            Bundle::load(&dir, BACKBONE).unwrap().manifest.pooling,
+            EdgePooling::ZeroPadded
+        );
+        let path = dir.join(MANIFEST);
+        let mut m: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        m.as_object_mut().unwrap().remove("pooling").unwrap();
+        fs::write(&path, m.to_string()).unwrap();
+        let b = Bundle::load(&dir, BACKBONE).unwrap();
+        assert_eq!(b.manifest.pooling, EdgePooling::Inside);
     }
 
     #[test]

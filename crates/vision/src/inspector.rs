@@ -153,7 +153,7 @@ impl Inspector {
 
     fn inspect_here(&self, image: &RgbImage, sensitivity: f32) -> Inspection {
         let (input, pose) = aligned_input(image, &self.manifest.input, self.aligner.as_ref());
-        let embeddings = patch_embeddings(&self.net, &input, &self.manifest.blocks);
+        let embeddings = patch_embeddings(&self.net, &input, &self.manifest.blocks, self.manifest.pooling);
         let grid = self.detector.grid(&embeddings);
         let score = self.detector.score(self.manifest.scoring, &embeddings, &grid);
         let threshold = self.threshold(sensitivity);

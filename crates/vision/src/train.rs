@@ -21,7 +21,8 @@ use crate::{
     inspector::{align_plane, aligned_input},
     padim::{PositionalGaussians, spread_channels},
     patchcore::{
-        AnomalyGrid, DEFAULT_BLOCKS, Detector, GoodSpread, ImageScoring, MemoryBank, patch_embeddings,
+        AnomalyGrid, DEFAULT_BLOCKS, Detector, EdgePooling, GoodSpread, ImageScoring, MemoryBank,
+        patch_embeddings,
     },
     preprocess::{ImageError, load_rgb},
 };
@@ -101,6 +102,7 @@ pub struct TrainConfig {
     /// Registration before the backbone.
     pub align: AlignMode,
     pub blocks: Vec<usize>,
+    pub pooling: EdgePooling,
     /// Most patches the memory bank keeps (inspection time grows with it);
     /// with one bank per block, each block's bank.
     pub memory_cap: usize,
@@ -130,6 +132,7 @@ impl TrainConfig {
             },
             align: AlignMode::Off,
             blocks: DEFAULT_BLOCKS.to_vec(),
+            pooling: EdgePooling::ZeroPadded,
             memory_cap: DEFAULT_MEMORY_CAP,
             per_block_banks: false,
             scoring: DEFAULT_SCORING,
@@ -276,7 +279,7 @@ pub fn train(
     let mut grid = (0, 0);
     for (i, path) in fit.iter().enumerate() {
         check()?;
-        let emb = patch_embeddings(net, &input(path, &cfg.input, aligner)?, &cfg.blocks);
+        let emb = patch_embeddings(net, &input(path, &cfg.input, aligner)?, &cfg.blocks, cfg.pooling);
         dims = emb.channels;
         grid = (emb.height, emb.width);
         patches.extend_from_slice(&emb.data);
@@ -318,6 +321,7 @@ pub fn train(
             net,
             &input(path, &cfg.input, aligner)?,
             &cfg.blocks,
+            cfg.pooling,
         ));
         progress(Progress::Calibrating {
             done: held_embeddings.len(),
@@ -363,7 +367,7 @@ pub fn train(
     for (label, paths) in data.train_defects.values().enumerate() {
         for path in paths {
             check()?;
-            let emb = patch_embeddings(net, &input(path, &cfg.input, aligner)?, &cfg.blocks);
+            let emb = patch_embeddings(net, &input(path, &cfg.input, aligner)?, &cfg.blocks, cfg.pooling);
             let grid = detector.grid(&emb);
             defect_scores.push(detector.score(scoring, &emb, &grid));
             samples.push((descriptor(&emb, &grid), label));
@@ -411,6 +415,7 @@ pub fn train(
         input: cfg.input.clone(),
         align: aligner.zip(align_check).map(|(a, c)| AlignSpec::new(a, c)),
         blocks: cfg.blocks.clone(),
+        pooling: cfg.pooling,
         bank_layout,
         scoring,
         threshold,
