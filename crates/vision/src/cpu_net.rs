@@ -294,21 +294,23 @@ impl Stem {
                     patches.resize(out.len() / n * row_len, 0.0);
                     for (i, patch) in patches.chunks_exact_mut(row_len).enumerate() {
                         let (oy, ox) = ((first + i) / out_w, (first + i) % out_w);
-                        // Taps in the padding are zero (the buffer holds the last task's patches).
-                        patch.fill(0.0);
+                        // The taps inside the image along x, copied as one run per kernel row.
+                        let left = (ox * s).saturating_sub(pad_x);
+                        let first_kx = left + pad_x - ox * s;
+                        let right = (ox * s + k).saturating_sub(pad_x).min(x.width);
+                        let run = right.saturating_sub(left) * c;
+                        if run < k * c {
+                            // Taps in the padding are zero (the buffer holds the last task's patches).
+                            patch.fill(0.0);
+                        }
                         for ky in 0..k {
                             let Some(iy) = (oy * s + ky).checked_sub(pad_y).filter(|&iy| iy < x.height)
                             else {
+                                patch[ky * k * c..][..k * c].fill(0.0);
                                 continue;
                             };
-                            for kx in 0..k {
-                                let Some(ix) = (ox * s + kx).checked_sub(pad_x).filter(|&ix| ix < x.width)
-                                else {
-                                    continue;
-                                };
-                                patch[(ky * k + kx) * c..][..c]
-                                    .copy_from_slice(&x.data[(iy * x.width + ix) * c..][..c]);
-                            }
+                            patch[(ky * k + first_kx) * c..][..run]
+                                .copy_from_slice(&x.data[(iy * x.width + left) * c..][..run]);
                         }
                     }
                     self.dense.run(patches, out, Activation::Relu6, None);
@@ -461,6 +463,67 @@ mod tests {
         assert_eq!(same(112, 3, 1), (112, 1));
         assert_eq!(same(56, 5, 2), (28, 1));
         assert_eq!(same(28, 5, 1), (28, 2));
+    }
+
+    /// The stem against a plain loop: odd sizes, both strides, kernels whose
+    /// padding falls before and after, so every clipped tap run is exercised.
+    #[test]
+    fn stem_matches_a_plain_convolution() {
+        let value = |i: usize, m: usize| ((i * 7919) % m) as f32 / m as f32 - 0.5;
+        for (h, w, k, stride) in [
+            (7, 9, 3, 2),
+            (7, 9, 3, 1),
+            (8, 5, 5, 2),
+            (3, 4, 5, 1),
+            (224, 224, 3, 2),
+        ] {
+            let (c, n) = (3, 32);
+            let x = FeatureMap {
+                height: h,
+                width: w,
+                channels: c,
+                data: (0..h * w * c).map(|i| value(i, 97)).collect(),
+            };
+            let weight: Vec<f32> = (0..k * k * c * n).map(|i| value(i, 89)).collect();
+            let bias: Vec<f32> = (0..n).map(|i| value(i, 13)).collect();
+            let stem = Stem {
+                kernel: k,
+                stride,
+                dense: Pointwise::new(k * k * c, n, &weight, &bias),
+            };
+            let got = stem.run(&x);
+            let (out_h, pad_y) = same(h, k, stride);
+            let (out_w, pad_x) = same(w, k, stride);
+            assert_eq!((got.height, got.width, got.channels), (out_h, out_w, n));
+            for oy in 0..out_h {
+                for ox in 0..out_w {
+                    for o in 0..n {
+                        let mut acc = bias[o];
+                        for ky in 0..k {
+                            for kx in 0..k {
+                                let (iy, ix) = (
+                                    (oy * stride + ky) as isize - pad_y as isize,
+                                    (ox * stride + kx) as isize - pad_x as isize,
+                                );
+                                if iy < 0 || ix < 0 || iy >= h as isize || ix >= w as isize {
+                                    continue;
+                                }
+                                for i in 0..c {
+                                    acc += weight[((ky * k + kx) * c + i) * n + o]
+                                        * x.data[(iy as usize * w + ix as usize) * c + i];
+                                }
+                            }
+                        }
+                        let want = acc.clamp(0.0, 6.0);
+                        let v = got.data[(oy * out_w + ox) * n + o];
+                        assert!(
+                            (v - want).abs() < 1e-4,
+                            "{h}x{w} k{k} s{stride} ({oy},{ox}) ch {o}: {v} vs {want}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
