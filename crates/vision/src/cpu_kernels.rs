@@ -412,19 +412,41 @@ impl Depthwise {
         // for the other columns only `taps` (inside the input) are read; rows
         // come from `kys`, inside the input; channel offsets cb + 8 ≤ c.
         unsafe {
-            let one = |ox: usize| {
+            // One column over its valid taps, `B` channel groups at a time:
+            // independent accumulators, so the FMAs do not wait on each other.
+            let column = |ox: usize, cb: usize, blocks: usize| {
                 let kxs = self.taps(ox, pad_x, w);
-                for cb in (0..c).step_by(8) {
-                    let mut acc = _mm256_loadu_ps(bias.as_ptr().add(cb));
-                    for ky in kys.clone() {
-                        let iy = oy * s + ky - pad_y;
-                        for kx in kxs.clone() {
-                            let ix = ox * s + kx - pad_x;
-                            let x = _mm256_loadu_ps(inp.add((iy * w + ix) * c + cb));
-                            acc = _mm256_fmadd_ps(x, _mm256_loadu_ps(wt.add((ky * k + kx) * c + cb)), acc);
+                let mut acc = [zero; 4];
+                for (j, a) in acc.iter_mut().enumerate().take(blocks) {
+                    *a = _mm256_loadu_ps(bias.as_ptr().add(cb + 8 * j));
+                }
+                for ky in kys.clone() {
+                    let iy = oy * s + ky - pad_y;
+                    for kx in kxs.clone() {
+                        let ix = ox * s + kx - pad_x;
+                        let (x, wv) = (inp.add((iy * w + ix) * c + cb), wt.add((ky * k + kx) * c + cb));
+                        for (j, a) in acc.iter_mut().enumerate().take(blocks) {
+                            *a = _mm256_fmadd_ps(
+                                _mm256_loadu_ps(x.add(8 * j)),
+                                _mm256_loadu_ps(wv.add(8 * j)),
+                                *a,
+                            );
                         }
                     }
-                    _mm256_storeu_ps(out.add(ox * c + cb), _mm256_min_ps(_mm256_max_ps(acc, zero), six));
+                }
+                for (j, a) in acc.iter().enumerate().take(blocks) {
+                    _mm256_storeu_ps(
+                        out.add(ox * c + cb + 8 * j),
+                        _mm256_min_ps(_mm256_max_ps(*a, zero), six),
+                    );
+                }
+            };
+            let one = |ox: usize| {
+                let mut cb = 0;
+                while cb < c {
+                    let blocks = ((c - cb) / 8).min(4);
+                    column(ox, cb, blocks);
+                    cb += 8 * blocks;
                 }
             };
             for ox in 0..first {
@@ -542,8 +564,11 @@ mod tests {
 
     #[test]
     fn depthwise_matches_a_plain_convolution() {
-        let cases: [(usize, usize, usize, usize, usize); 7] = [
+        let cases: [(usize, usize, usize, usize, usize); 10] = [
             (5, 7, 8, 3, 1),
+            (14, 14, 40, 5, 1), // edge columns: four channel groups, then one
+            (9, 6, 56, 3, 2),
+            (4, 5, 32, 5, 1),
             (9, 13, 16, 3, 2),
             (11, 10, 24, 5, 1),
             (12, 17, 8, 5, 2),
