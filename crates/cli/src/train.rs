@@ -9,7 +9,6 @@ use linesight_vision::{
     backbone::{INPUT_SIZE, PIXEL_MEAN, PIXEL_STD},
     bundle::{Bundle, InputTransform},
     dataset::DataSet,
-    patchcore::EdgePooling,
     patchcore::{DEFAULT_BLOCKS, GoodSpread, ImageScoring},
     train::{AlignMode, Method, Progress, TrainConfig, train},
 };
@@ -181,13 +180,14 @@ pub fn run(models: &Models, args: Args) -> anyhow::Result<()> {
         },
         align: args.align,
         blocks: args.blocks,
-        pooling: EdgePooling::ZeroPadded,
         memory_cap: args.memory_cap as usize,
         per_block_banks: args.per_block_banks,
         scoring: args.scoring,
         false_reject_rate: args.false_reject_rate,
-        version: format!("{name}-{}", now.format("%Y%m%dT%H%M%SZ")),
-        created_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        ..TrainConfig::defaults(
+            format!("{name}-{}", now.format("%Y%m%dT%H%M%SZ")),
+            now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        )
     };
     eprintln!(
         "training on {} good images from {}",

@@ -102,6 +102,7 @@ pub struct TrainConfig {
     /// Registration before the backbone.
     pub align: AlignMode,
     pub blocks: Vec<usize>,
+    /// How the embedding's neighbourhood mean treats the map's edges.
     pub pooling: EdgePooling,
     /// Most patches the memory bank keeps (inspection time grows with it);
     /// with one bank per block, each block's bank.
