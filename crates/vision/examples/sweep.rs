@@ -59,36 +59,6 @@ fn worst(v: &[f32]) -> f32 {
     v.iter().copied().fold(f32::MIN, f32::max)
 }
 
-/// Separable Gaussian blur of a `h × w` grid (edges renormalised).
-fn blur(v: &[f32], h: usize, w: usize, sigma: f32) -> Vec<f32> {
-    if sigma <= 0.0 {
-        return v.to_vec();
-    }
-    let r = (3.0 * sigma).ceil() as isize;
-    let k: Vec<f32> = (-r..=r)
-        .map(|i| (-(i * i) as f32 / (2.0 * sigma * sigma)).exp())
-        .collect();
-    let pass = |src: &[f32], horizontal: bool| -> Vec<f32> {
-        let mut out = vec![0.0; src.len()];
-        for y in 0..h as isize {
-            for x in 0..w as isize {
-                let (mut s, mut n) = (0.0, 0.0);
-                for (j, kv) in k.iter().enumerate() {
-                    let o = j as isize - r;
-                    let (yy, xx) = if horizontal { (y, x + o) } else { (y + o, x) };
-                    if yy >= 0 && yy < h as isize && xx >= 0 && xx < w as isize {
-                        s += kv * src[(yy * w as isize + xx) as usize];
-                        n += kv;
-                    }
-                }
-                out[(y * w as isize + x) as usize] = s / n;
-            }
-        }
-        out
-    };
-    pass(&pass(v, true), false)
-}
-
 fn build<'a>(
     spec: &str,
     all: &'a [usize],
@@ -211,7 +181,7 @@ fn build<'a>(
                             .sqrt()
                     })
                     .collect();
-                let z = blur(&z, h, w, sigma);
+                let z = padim::blur(&z, h, w, sigma);
                 let mut out = vec![f32::MIN; gh * gw];
                 for y in 0..h {
                     for xx in 0..w {
@@ -300,8 +270,8 @@ fn main() {
         let sq: Vec<f32> = (0..gh * gw)
             .map(|p| held_grids.iter().map(|g| (g[p] - mean[p]).powi(2)).sum::<f32>() / n)
             .collect();
-        let mean_s = blur(&mean, gh, gw, 1.5);
-        let sd_s: Vec<f32> = blur(&sq, gh, gw, 1.5)
+        let mean_s = padim::blur(&mean, gh, gw, 1.5);
+        let sd_s: Vec<f32> = padim::blur(&sq, gh, gw, 1.5)
             .iter()
             .map(|v| v.sqrt().max(1e-6))
             .collect();
@@ -316,8 +286,8 @@ fn main() {
         type Map = Box<dyn Fn(&[f32]) -> Vec<f32> + Sync>;
         let maps: Vec<(&str, Map)> = vec![
             ("raw", Box::new(|g: &[f32]| g.to_vec())),
-            ("s1", Box::new(move |g: &[f32]| blur(g, gh, gw, 1.0))),
-            ("s2", Box::new(move |g: &[f32]| blur(g, gh, gw, 2.0))),
+            ("s1", Box::new(move |g: &[f32]| padim::blur(g, gh, gw, 1.0))),
+            ("s2", Box::new(move |g: &[f32]| padim::blur(g, gh, gw, 2.0))),
         ];
         let bank = MemoryBank::new(vec![0.0], 1);
         let dummy = FeatureMap {
