@@ -345,17 +345,27 @@ pub fn train(
         held_grids = Some(g.standardised_leave_one_out(&raw));
         detector = Detector::positional(g.clone().standardised(&raw), dims);
     }
-    let held: Vec<(FeatureMap, AnomalyGrid)> = held_embeddings
-        .into_iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let mut g = detector.grid(&e);
-            if let Some(loo) = &held_grids {
-                g.values = loo[i].clone();
-            }
-            (e, g)
-        })
-        .collect();
+    let held: Vec<(FeatureMap, AnomalyGrid)> = match held_grids {
+        Some(grids) => held_embeddings
+            .into_iter()
+            .zip(grids)
+            .map(|(e, values)| {
+                let g = AnomalyGrid {
+                    width: e.width,
+                    height: e.height,
+                    values,
+                };
+                (e, g)
+            })
+            .collect(),
+        None => held_embeddings
+            .into_iter()
+            .map(|e| {
+                let g = detector.grid(&e);
+                (e, g)
+            })
+            .collect(),
+    };
     let grids: Vec<AnomalyGrid> = held.iter().map(|(_, g)| g.clone()).collect();
     let scoring = cfg.scoring.fitted(&grids);
     let scores: Vec<f32> = held.iter().map(|(e, g)| detector.score(scoring, e, g)).collect();
