@@ -226,22 +226,15 @@ impl PositionalGaussians {
     pub fn standardised_leave_one_out(&self, held: &[Vec<f32>]) -> Vec<Vec<f32>> {
         let positions = self.height * self.width;
         let usable: Vec<&Vec<f32>> = held.iter().filter(|g| g.len() == positions).collect();
-        let all = self.standard_of(&usable);
         held.iter()
             .map(|g| {
                 if g.len() != positions {
                     return g.clone();
                 }
-                let others: Vec<&Vec<f32>> = if usable.len() >= 2 {
-                    usable.iter().copied().filter(|o| !std::ptr::eq(*o, g)).collect()
-                } else {
-                    Vec::new()
-                };
-                let standard = if others.is_empty() {
-                    all.clone()
-                } else {
-                    self.standard_of(&others)
-                };
+                let others: Vec<&Vec<f32>> =
+                    usable.iter().copied().filter(|o| !std::ptr::eq(*o, g)).collect();
+                // A lone grid has nothing to leave out: it is standardised by itself.
+                let standard = self.standard_of(if others.is_empty() { &usable } else { &others });
                 g.iter()
                     .zip(standard.chunks_exact(2))
                     .map(|(&d, ms)| (d - ms[0]) / ms[1])
