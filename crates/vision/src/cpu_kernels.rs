@@ -4,21 +4,27 @@
 //! matrices of the early layers (16–24 input channels, 12 544 pixels), so a
 //! 1 × 1 convolution here is a direct kernel: its weights are packed once, at
 //! load time, into panels of 16 (or 8) output channels, and the input pixels
-//! are read in place, six at a time, each value broadcast against a panel row
-//! (the classic 6 × 16 register tile: 12 accumulators). Bias, ReLU6 and the
-//! shortcut are applied in registers before the single store. The depthwise
-//! kernel keeps four output pixels' accumulators in registers over all taps.
+//! are read in place, each value broadcast against a panel row (the classic
+//! register tile: 6 pixels × 16 channels in AVX2's 16 registers, 12 pixels ×
+//! 32 channels in AVX-512's 32). Bias, ReLU6 and the shortcut are applied in
+//! registers before the single store. The depthwise kernel keeps four output
+//! pixels' accumulators in registers over all taps.
 //!
-//! Both have an AVX2 + FMA version, used only after the CPU has been checked
-//! for those features at run time, and a portable scalar version that gives the
-//! same results up to rounding. Every pointer the SIMD code forms lies inside a
-//! slice whose length is asserted at the entry of the safe function that calls it.
+//! Each has an AVX2 + FMA version and the pointwise one an AVX-512 version,
+//! used only after the CPU has been checked for those features at run time,
+//! and a portable scalar version that gives the same results up to rounding.
+//! Every pointer the SIMD code forms lies inside a slice whose length is
+//! asserted at the entry of the safe function that calls it.
 
 #[cfg(target_arch = "x86_64")]
 use std::arch::x86_64::*;
 
-/// Pixels per register tile of the pointwise kernel.
-pub(crate) const MR: usize = 6;
+/// Pixels per register tile of the AVX2 pointwise kernel.
+const MR: usize = 6;
+/// Pixels per register tile of the AVX-512 pointwise kernel.
+const MR512: usize = 12;
+/// Pixel counts that are a multiple of this leave no register-tile tail.
+pub(crate) const TILE_PIXELS: usize = MR512;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Activation {
@@ -35,15 +41,44 @@ impl Activation {
     }
 }
 
-/// Whether the AVX2 + FMA kernels can run on this CPU (cached by std).
-pub(crate) fn simd_available() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma")
+/// Which instructions a kernel runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Isa {
+    Scalar,
+    /// AVX2 + FMA.
+    Avx2,
+    /// AVX-512 F (with AVX2 + FMA for the kernels that have no AVX-512 version).
+    Avx512,
+}
+
+impl Isa {
+    /// Every level this CPU can run, the best last (std caches the checks).
+    pub(crate) fn available() -> Vec<Isa> {
+        let mut all = vec![Isa::Scalar];
+        #[cfg(target_arch = "x86_64")]
+        if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+            all.push(Isa::Avx2);
+            if is_x86_feature_detected!("avx512f") {
+                all.push(Isa::Avx512);
+            }
+        }
+        all
     }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
+
+    pub(crate) fn best() -> Isa {
+        static BEST: std::sync::OnceLock<Isa> = std::sync::OnceLock::new();
+        *BEST.get_or_init(|| *Isa::available().last().expect("scalar is always there"))
+    }
+
+    /// `self`, or the best this CPU runs if that is less (so that the unsafe
+    /// kernels are only ever entered on a CPU that has their instructions).
+    fn checked(self) -> Isa {
+        let best = Isa::best();
+        if self.rank() <= best.rank() { self } else { best }
+    }
+
+    fn rank(self) -> u8 {
+        self as u8
     }
 }
 
@@ -113,12 +148,12 @@ impl Pointwise {
     /// For each pixel: `out = act(input · W + bias) (+ shortcut)`, with
     /// `input` `[pixels, inputs]`, `out` and `shortcut` `[pixels, outputs]`.
     pub(crate) fn run(&self, input: &[f32], out: &mut [f32], act: Activation, shortcut: Option<&[f32]>) {
-        self.run_with(simd_available(), input, out, act, shortcut)
+        self.run_with(Isa::best(), input, out, act, shortcut)
     }
 
     pub(crate) fn run_with(
         &self,
-        simd: bool,
+        isa: Isa,
         input: &[f32],
         out: &mut [f32],
         act: Activation,
@@ -131,16 +166,14 @@ impl Pointwise {
         if let Some(s) = shortcut {
             assert_eq!(s.len(), out.len());
         }
-        #[cfg(target_arch = "x86_64")]
-        if simd {
-            // SAFETY: the caller asked for SIMD only where `simd_available()` holds
-            // (checked again here), and the lengths are asserted above.
-            if simd_available() {
-                return unsafe { self.run_avx2(input, out, act, shortcut) };
-            }
+        // SAFETY: `checked` holds the CPU has the instructions; the lengths are asserted above.
+        match isa.checked() {
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => unsafe { self.run_avx512(input, out, act, shortcut) },
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => unsafe { self.run_avx2(input, out, act, shortcut) },
+            _ => self.run_scalar(input, out, act, shortcut),
         }
-        let _ = simd;
-        self.run_scalar(input, out, act, shortcut)
     }
 
     fn run_scalar(&self, input: &[f32], out: &mut [f32], act: Activation, shortcut: Option<&[f32]>) {
@@ -206,6 +239,163 @@ impl Pointwise {
                 }
             }
             t0 = t1;
+        }
+    }
+    /// SAFETY: AVX-512F present; shapes as for [`Self::run_avx2`].
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn run_avx512(&self, input: &[f32], out: &mut [f32], act: Activation, shortcut: Option<&[f32]>) {
+        let (k, n) = (self.inputs, self.outputs);
+        let pixels = out.len() / n;
+        let tile = ((16 * 1024 / k).max(MR512) / MR512) * MR512;
+        let lanes = |p: &Panel| Lanes {
+            b: self.data[p.offset..][..k * p.width].as_ptr(),
+            bias: self.bias[p.offset / k..][..p.width].as_ptr(),
+            col: p.col,
+            cols: p.width.min(n - p.col),
+        };
+        let mut t0 = 0;
+        while t0 < pixels {
+            let t1 = (t0 + tile).min(pixels);
+            // Two panels at a time: each broadcast input value feeds both.
+            for pair in self.panels.chunks(2) {
+                let first = lanes(&pair[0]);
+                let job = Tile512 {
+                    k,
+                    n,
+                    a: input.as_ptr(),
+                    out: out.as_mut_ptr(),
+                    shortcut: shortcut.map_or(std::ptr::null(), |s| s.as_ptr()),
+                    relu6: act == Activation::Relu6,
+                    lanes: [first, pair.get(1).map_or(first, lanes)],
+                };
+                // SAFETY: every row p in t0..t1 < pixels; only the last panel
+                // can be 8 wide; see `Tile512`.
+                unsafe {
+                    match (pair.len(), pair[pair.len() - 1].width == 8) {
+                        (2, false) => job.rows::<2, false>(t0, t1),
+                        (2, true) => job.rows::<2, true>(t0, t1),
+                        (_, false) => job.rows::<1, false>(t0, t1),
+                        (_, true) => job.rows::<1, true>(t0, t1),
+                    }
+                }
+            }
+            t0 = t1;
+        }
+    }
+}
+
+/// One packed panel as the AVX-512 kernel reads it: `b` its `k × width`
+/// weights, `bias` its `width` biases, output channels `col .. col + cols`.
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy)]
+struct Lanes {
+    b: *const f32,
+    bias: *const f32,
+    col: usize,
+    cols: usize,
+}
+
+/// One or two panels over a range of pixels, one 16-lane register per panel
+/// row (the low 8 lanes for an 8-wide last panel). Pointers: `a` the
+/// `[pixels, k]` input, `out` and `shortcut` (or null) `[pixels, n]`.
+#[cfg(target_arch = "x86_64")]
+struct Tile512 {
+    k: usize,
+    n: usize,
+    a: *const f32,
+    out: *mut f32,
+    shortcut: *const f32,
+    relu6: bool,
+    lanes: [Lanes; 2],
+}
+
+#[cfg(target_arch = "x86_64")]
+impl Tile512 {
+    /// SAFETY: AVX-512F; `t1` at most the pixel count the pointers were made for;
+    /// `HALF` exactly when the last of the `V` panels is 8 wide.
+    #[target_feature(enable = "avx512f")]
+    unsafe fn rows<const V: usize, const HALF: bool>(&self, t0: usize, t1: usize) {
+        let mut p = t0;
+        // SAFETY (all calls): p + R ≤ t1.
+        unsafe {
+            while p + MR512 <= t1 {
+                self.micro::<MR512, V, HALF>(p);
+                p += MR512;
+            }
+            match t1 - p {
+                11 => self.micro::<11, V, HALF>(p),
+                10 => self.micro::<10, V, HALF>(p),
+                9 => self.micro::<9, V, HALF>(p),
+                8 => self.micro::<8, V, HALF>(p),
+                7 => self.micro::<7, V, HALF>(p),
+                6 => self.micro::<6, V, HALF>(p),
+                5 => self.micro::<5, V, HALF>(p),
+                4 => self.micro::<4, V, HALF>(p),
+                3 => self.micro::<3, V, HALF>(p),
+                2 => self.micro::<2, V, HALF>(p),
+                1 => self.micro::<1, V, HALF>(p),
+                _ => {}
+            }
+        }
+    }
+
+    /// Pixels `p .. p + R`: R × V accumulators in registers.
+    /// SAFETY: as for [`Self::rows`], and `p + R` at most the pixel count.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn micro<const R: usize, const V: usize, const HALF: bool>(&self, p: usize) {
+        let k = self.k;
+        // Panel v is 8 wide (low lanes, loaded masked) only when it is the last and HALF.
+        let half = |v: usize| HALF && v == V - 1;
+        // SAFETY: `a` rows p..p+R have k values each; panel v has k rows of 16
+        // (or 8) weights and as many biases; stores go to columns col..col+cols
+        // of rows p..p+R, masked to `cols`.
+        unsafe {
+            let load = |v: usize, ptr: *const f32| {
+                if half(v) {
+                    _mm512_maskz_loadu_ps(0xff, ptr)
+                } else {
+                    _mm512_loadu_ps(ptr)
+                }
+            };
+            let a = self.a.add(p * self.k);
+            let mut acc = [[_mm512_setzero_ps(); V]; R];
+            for v in 0..V {
+                let b = load(v, self.lanes[v].bias);
+                for row in acc.iter_mut() {
+                    row[v] = b;
+                }
+            }
+            for i in 0..k {
+                let mut b = [_mm512_setzero_ps(); V];
+                for (v, b) in b.iter_mut().enumerate() {
+                    let width = if half(v) { 8 } else { 16 };
+                    *b = load(v, self.lanes[v].b.add(i * width));
+                }
+                for (r, row) in acc.iter_mut().enumerate() {
+                    let x = _mm512_set1_ps(*a.add(r * k + i));
+                    for v in 0..V {
+                        row[v] = _mm512_fmadd_ps(x, b[v], row[v]);
+                    }
+                }
+            }
+            let (zero, six) = (_mm512_setzero_ps(), _mm512_set1_ps(6.0));
+            for (r, row) in acc.iter().enumerate() {
+                for (v, &x) in row.iter().enumerate() {
+                    let Lanes { col, cols, .. } = self.lanes[v];
+                    let at = (p + r) * self.n + col;
+                    let mask = if cols == 16 { 0xffff } else { (1u16 << cols) - 1 };
+                    let mut x = x;
+                    if self.relu6 {
+                        x = _mm512_min_ps(_mm512_max_ps(x, zero), six);
+                    }
+                    if !self.shortcut.is_null() {
+                        x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(mask, self.shortcut.add(at)));
+                    }
+                    _mm512_mask_storeu_ps(self.out.add(at), mask, x);
+                }
+            }
         }
     }
 }
@@ -319,6 +509,106 @@ impl Tile {
     }
 }
 
+/// A depthwise row kernel for one vector width (AVX2's 8 lanes, AVX-512's
+/// 16): four output pixels at a time where all taps are inside the input,
+/// the edge pixels one at a time over their valid taps, up to four channel
+/// groups in flight.
+macro_rules! depthwise_row {
+    ($(#[$doc:meta])* $name:ident, $feature:literal, $lanes:literal, $load:ident, $store:ident,
+     $fmadd:ident, $set1:ident, $setzero:ident, $min:ident, $max:ident) => {
+        $(#[$doc])*
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = $feature)]
+        unsafe fn $name(&self, input: &[f32], weight: &[f32], bias: &[f32], oy: usize, row: &mut [f32]) {
+            let (k, s, c, w) = (self.kernel, self.stride, self.channels, self.width);
+            let [pad_y, pad_x] = self.pad;
+            let kys = self.taps(oy, pad_y, self.height);
+            // Output columns whose k taps all lie inside the input.
+            let first = pad_x.div_ceil(s).min(self.out_width);
+            let last = if w + pad_x >= k {
+                ((w + pad_x - k) / s + 1).clamp(first, self.out_width)
+            } else {
+                first
+            };
+            let (inp, wt, out) = (input.as_ptr(), weight.as_ptr(), row.as_mut_ptr());
+            let (zero, six) = ($setzero(), $set1(6.0));
+            // SAFETY: for ox in first..last, ox·s + kx − pad_x ∈ [0, w) for all kx < k;
+            // for the other columns only `taps` (inside the input) are read; rows
+            // come from `kys`, inside the input; channel offsets cb + lanes ≤ c.
+            unsafe {
+                // One column over its valid taps, `B` channel groups at a time:
+                // independent accumulators, so the FMAs do not wait on each other.
+                let column = |ox: usize, cb: usize, blocks: usize| {
+                    let kxs = self.taps(ox, pad_x, w);
+                    let mut acc = [zero; 4];
+                    for (j, a) in acc.iter_mut().enumerate().take(blocks) {
+                        *a = $load(bias.as_ptr().add(cb + $lanes * j));
+                    }
+                    for ky in kys.clone() {
+                        let iy = oy * s + ky - pad_y;
+                        for kx in kxs.clone() {
+                            let ix = ox * s + kx - pad_x;
+                            let (x, wv) = (inp.add((iy * w + ix) * c + cb), wt.add((ky * k + kx) * c + cb));
+                            for (j, a) in acc.iter_mut().enumerate().take(blocks) {
+                                *a = $fmadd(
+                                    $load(x.add($lanes * j)),
+                                    $load(wv.add($lanes * j)),
+                                    *a,
+                                );
+                            }
+                        }
+                    }
+                    for (j, a) in acc.iter().enumerate().take(blocks) {
+                        $store(
+                            out.add(ox * c + cb + $lanes * j),
+                            $min($max(*a, zero), six),
+                        );
+                    }
+                };
+                let one = |ox: usize| {
+                    let mut cb = 0;
+                    while cb < c {
+                        let blocks = ((c - cb) / $lanes).min(4);
+                        column(ox, cb, blocks);
+                        cb += $lanes * blocks;
+                    }
+                };
+                for ox in 0..first {
+                    one(ox);
+                }
+                let mut ox = first;
+                while ox + 4 <= last {
+                    for cb in (0..c).step_by($lanes) {
+                        let b = $load(bias.as_ptr().add(cb));
+                        let mut acc = [b; 4];
+                        for ky in kys.clone() {
+                            let iy = oy * s + ky - pad_y;
+                            let base = inp.add((iy * w + ox * s - pad_x) * c + cb);
+                            for kx in 0..k {
+                                let wv = $load(wt.add((ky * k + kx) * c + cb));
+                                for (j, acc) in acc.iter_mut().enumerate() {
+                                    let x = $load(base.add((j * s + kx) * c));
+                                    *acc = $fmadd(x, wv, *acc);
+                                }
+                            }
+                        }
+                        for (j, acc) in acc.iter().enumerate() {
+                            $store(
+                                out.add((ox + j) * c + cb),
+                                $min($max(*acc, zero), six),
+                            );
+                        }
+                    }
+                    ox += 4;
+                }
+                for ox in ox..self.out_width {
+                    one(ox);
+                }
+            }
+        }
+    };
+}
+
 /// The shape of a depthwise k × k convolution with TF "SAME" padding.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Depthwise {
@@ -343,12 +633,12 @@ impl Depthwise {
     /// Output row `oy` (`out_width × channels`) from `input` (`height × width ×
     /// channels`), `weight` (`kernel² × channels`) and `bias`, ReLU6 applied.
     pub(crate) fn row(&self, input: &[f32], weight: &[f32], bias: &[f32], oy: usize, row: &mut [f32]) {
-        self.row_with(simd_available(), input, weight, bias, oy, row)
+        self.row_with(Isa::best(), input, weight, bias, oy, row)
     }
 
     pub(crate) fn row_with(
         &self,
-        simd: bool,
+        isa: Isa,
         input: &[f32],
         weight: &[f32],
         bias: &[f32],
@@ -361,11 +651,16 @@ impl Depthwise {
         assert_eq!(bias.len(), c);
         assert_eq!(row.len(), self.out_width * c);
         #[cfg(target_arch = "x86_64")]
-        if simd && c.is_multiple_of(8) && simd_available() {
-            // SAFETY: AVX2 + FMA checked just now; lengths asserted above.
-            return unsafe { self.row_avx2(input, weight, bias, oy, row) };
+        // SAFETY: `checked` holds the CPU has the instructions; lengths asserted above.
+        match isa.checked() {
+            Isa::Avx512 if c.is_multiple_of(16) => {
+                return unsafe { self.row_avx512(input, weight, bias, oy, row) };
+            }
+            Isa::Avx512 | Isa::Avx2 if c.is_multiple_of(8) => {
+                return unsafe { self.row_avx2(input, weight, bias, oy, row) };
+            }
+            _ => {}
         }
-        let _ = simd;
         self.row_scalar(input, weight, bias, oy, row)
     }
 
@@ -392,96 +687,16 @@ impl Depthwise {
         }
     }
 
-    /// SAFETY: AVX2 + FMA; `channels % 8 == 0`; lengths as asserted in `row_with`.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2,fma")]
-    unsafe fn row_avx2(&self, input: &[f32], weight: &[f32], bias: &[f32], oy: usize, row: &mut [f32]) {
-        let (k, s, c, w) = (self.kernel, self.stride, self.channels, self.width);
-        let [pad_y, pad_x] = self.pad;
-        let kys = self.taps(oy, pad_y, self.height);
-        // Output columns whose k taps all lie inside the input.
-        let first = pad_x.div_ceil(s).min(self.out_width);
-        let last = if w + pad_x >= k {
-            ((w + pad_x - k) / s + 1).clamp(first, self.out_width)
-        } else {
-            first
-        };
-        let (inp, wt, out) = (input.as_ptr(), weight.as_ptr(), row.as_mut_ptr());
-        let (zero, six) = (_mm256_setzero_ps(), _mm256_set1_ps(6.0));
-        // SAFETY: for ox in first..last, ox·s + kx − pad_x ∈ [0, w) for all kx < k;
-        // for the other columns only `taps` (inside the input) are read; rows
-        // come from `kys`, inside the input; channel offsets cb + 8 ≤ c.
-        unsafe {
-            // One column over its valid taps, `B` channel groups at a time:
-            // independent accumulators, so the FMAs do not wait on each other.
-            let column = |ox: usize, cb: usize, blocks: usize| {
-                let kxs = self.taps(ox, pad_x, w);
-                let mut acc = [zero; 4];
-                for (j, a) in acc.iter_mut().enumerate().take(blocks) {
-                    *a = _mm256_loadu_ps(bias.as_ptr().add(cb + 8 * j));
-                }
-                for ky in kys.clone() {
-                    let iy = oy * s + ky - pad_y;
-                    for kx in kxs.clone() {
-                        let ix = ox * s + kx - pad_x;
-                        let (x, wv) = (inp.add((iy * w + ix) * c + cb), wt.add((ky * k + kx) * c + cb));
-                        for (j, a) in acc.iter_mut().enumerate().take(blocks) {
-                            *a = _mm256_fmadd_ps(
-                                _mm256_loadu_ps(x.add(8 * j)),
-                                _mm256_loadu_ps(wv.add(8 * j)),
-                                *a,
-                            );
-                        }
-                    }
-                }
-                for (j, a) in acc.iter().enumerate().take(blocks) {
-                    _mm256_storeu_ps(
-                        out.add(ox * c + cb + 8 * j),
-                        _mm256_min_ps(_mm256_max_ps(*a, zero), six),
-                    );
-                }
-            };
-            let one = |ox: usize| {
-                let mut cb = 0;
-                while cb < c {
-                    let blocks = ((c - cb) / 8).min(4);
-                    column(ox, cb, blocks);
-                    cb += 8 * blocks;
-                }
-            };
-            for ox in 0..first {
-                one(ox);
-            }
-            let mut ox = first;
-            while ox + 4 <= last {
-                for cb in (0..c).step_by(8) {
-                    let b = _mm256_loadu_ps(bias.as_ptr().add(cb));
-                    let mut acc = [b; 4];
-                    for ky in kys.clone() {
-                        let iy = oy * s + ky - pad_y;
-                        let base = inp.add((iy * w + ox * s - pad_x) * c + cb);
-                        for kx in 0..k {
-                            let wv = _mm256_loadu_ps(wt.add((ky * k + kx) * c + cb));
-                            for (j, acc) in acc.iter_mut().enumerate() {
-                                let x = _mm256_loadu_ps(base.add((j * s + kx) * c));
-                                *acc = _mm256_fmadd_ps(x, wv, *acc);
-                            }
-                        }
-                    }
-                    for (j, acc) in acc.iter().enumerate() {
-                        _mm256_storeu_ps(
-                            out.add((ox + j) * c + cb),
-                            _mm256_min_ps(_mm256_max_ps(*acc, zero), six),
-                        );
-                    }
-                }
-                ox += 4;
-            }
-            for ox in ox..self.out_width {
-                one(ox);
-            }
-        }
-    }
+    depthwise_row!(
+        /// SAFETY: AVX2 + FMA; `channels % 8 == 0`; lengths as asserted in `row_with`.
+        row_avx2, "avx2,fma", 8, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_fmadd_ps,
+        _mm256_set1_ps, _mm256_setzero_ps, _mm256_min_ps, _mm256_max_ps
+    );
+    depthwise_row!(
+        /// SAFETY: AVX-512F; `channels % 16 == 0`; lengths as asserted in `row_with`.
+        row_avx512, "avx512f", 16, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_fmadd_ps,
+        _mm512_set1_ps, _mm512_setzero_ps, _mm512_min_ps, _mm512_max_ps
+    );
 }
 
 #[cfg(test)]
@@ -510,14 +725,6 @@ mod tests {
                 (x - y).abs() <= 1e-4 * (1.0 + y.abs()),
                 "{what}: [{i}] {x} vs {y}"
             );
-        }
-    }
-
-    fn paths() -> Vec<bool> {
-        if simd_available() {
-            vec![false, true]
-        } else {
-            vec![false]
         }
     }
 
@@ -552,10 +759,10 @@ mod tests {
                             want[p * n + o] = act.apply(v) + shortcut.map_or(0.0, |s| s[p * n + o]);
                         }
                     }
-                    for simd in paths() {
+                    for isa in Isa::available() {
                         let mut got = vec![f32::NAN; pixels * n];
-                        packed.run_with(simd, &input, &mut got, act, shortcut);
-                        close(&got, &want, &format!("{pixels}×{k}→{n} {act:?} simd {simd}"));
+                        packed.run_with(isa, &input, &mut got, act, shortcut);
+                        close(&got, &want, &format!("{pixels}×{k}→{n} {act:?} {isa:?}"));
                     }
                 }
             }
@@ -564,9 +771,11 @@ mod tests {
 
     #[test]
     fn depthwise_matches_a_plain_convolution() {
-        let cases: [(usize, usize, usize, usize, usize); 10] = [
+        let cases: [(usize, usize, usize, usize, usize); 12] = [
             (5, 7, 8, 3, 1),
             (14, 14, 40, 5, 1), // edge columns: four channel groups, then one
+            (14, 14, 80, 5, 1), // the same in 16-lane groups
+            (9, 7, 96, 3, 2),
             (9, 6, 56, 3, 2),
             (4, 5, 32, 5, 1),
             (9, 13, 16, 3, 2),
@@ -611,12 +820,12 @@ mod tests {
                     }
                 }
             }
-            for simd in paths() {
+            for isa in Isa::available() {
                 let mut got = vec![f32::NAN; out_h * out_w * c];
                 for (oy, row) in got.chunks_exact_mut(out_w * c).enumerate() {
-                    geom.row_with(simd, &input, &weight, &bias, oy, row);
+                    geom.row_with(isa, &input, &weight, &bias, oy, row);
                 }
-                close(&got, &want, &format!("{h}×{w}×{c} k{k} s{s} simd {simd}"));
+                close(&got, &want, &format!("{h}×{w}×{c} k{k} s{s} {isa:?}"));
             }
         }
     }

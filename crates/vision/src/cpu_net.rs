@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::{
     backbone::EfficientNetLite0,
-    cpu_kernels::{Activation, Depthwise, MR, Pointwise},
+    cpu_kernels::{Activation, Depthwise, Pointwise, TILE_PIXELS},
 };
 
 /// A feature map of one image, channels last: `data[(y * width + x) * channels + c]`.
@@ -241,7 +241,7 @@ impl Conv {
 /// a busy core's share can be taken over, in whole register tiles.
 fn chunk_pixels(pixels: usize) -> usize {
     let tasks = 8 * rayon::current_num_threads();
-    pixels.div_ceil(tasks).next_multiple_of(MR)
+    pixels.div_ceil(tasks).next_multiple_of(TILE_PIXELS)
 }
 
 /// A 1 × 1 convolution of the whole map, with activation and shortcut fused.
