@@ -536,41 +536,34 @@ macro_rules! depthwise_row {
             // for the other columns only `taps` (inside the input) are read; rows
             // come from `kys`, inside the input; channel offsets cb + lanes ≤ c.
             unsafe {
-                // One column over its valid taps, `B` channel groups at a time:
-                // independent accumulators, so the FMAs do not wait on each other.
-                let column = |ox: usize, cb: usize, blocks: usize| {
+                // One column over its valid taps, four channel groups at a time
+                // (at channel offsets `cb`): independent accumulators, so the
+                // FMAs do not wait on each other, and a fixed count keeps them
+                // in registers.
+                let column = |ox: usize, cb: [usize; 4]| {
                     let kxs = self.taps(ox, pad_x, w);
                     let mut acc = [zero; 4];
-                    for (j, a) in acc.iter_mut().enumerate().take(blocks) {
-                        *a = $load(bias.as_ptr().add(cb + $lanes * j));
+                    for (a, &cb) in acc.iter_mut().zip(&cb) {
+                        *a = $load(bias.as_ptr().add(cb));
                     }
                     for ky in kys.clone() {
                         let iy = oy * s + ky - pad_y;
                         for kx in kxs.clone() {
-                            let ix = ox * s + kx - pad_x;
-                            let (x, wv) = (inp.add((iy * w + ix) * c + cb), wt.add((ky * k + kx) * c + cb));
-                            for (j, a) in acc.iter_mut().enumerate().take(blocks) {
-                                *a = $fmadd(
-                                    $load(x.add($lanes * j)),
-                                    $load(wv.add($lanes * j)),
-                                    *a,
-                                );
+                            let (x, wv) = (inp.add((iy * w + ox * s + kx - pad_x) * c), wt.add((ky * k + kx) * c));
+                            for (a, &cb) in acc.iter_mut().zip(&cb) {
+                                *a = $fmadd($load(x.add(cb)), $load(wv.add(cb)), *a);
                             }
                         }
                     }
-                    for (j, a) in acc.iter().enumerate().take(blocks) {
-                        $store(
-                            out.add(ox * c + cb + $lanes * j),
-                            $min($max(*a, zero), six),
-                        );
+                    for (a, &cb) in acc.iter().zip(&cb) {
+                        $store(out.add(ox * c + cb), $min($max(*a, zero), six));
                     }
                 };
+                // Groups past the last are clamped to it: a group done twice
+                // writes the same values.
                 let one = |ox: usize| {
-                    let mut cb = 0;
-                    while cb < c {
-                        let blocks = ((c - cb) / $lanes).min(4);
-                        column(ox, cb, blocks);
-                        cb += $lanes * blocks;
+                    for cb in (0..c).step_by(4 * $lanes) {
+                        column(ox, std::array::from_fn(|j| (cb + $lanes * j).min(c - $lanes)));
                     }
                 };
                 for ox in 0..first {
