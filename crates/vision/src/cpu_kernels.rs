@@ -10,9 +10,9 @@
 //! registers before the single store. The depthwise kernel keeps four output
 //! pixels' accumulators in registers over all taps.
 //!
-//! Each has an AVX2 + FMA version and the pointwise one an AVX-512 version,
-//! used only after the CPU has been checked for those features at run time,
-//! and a portable scalar version that gives the same results up to rounding.
+//! Both have AVX2 + FMA and AVX-512 versions, used only after the CPU has
+//! been checked for those features at run time ([`Isa`]), and a portable
+//! scalar version that gives the same results up to rounding.
 //! Every pointer the SIMD code forms lies inside a slice whose length is
 //! asserted at the entry of the safe function that calls it.
 
@@ -41,13 +41,14 @@ impl Activation {
     }
 }
 
-/// Which instructions a kernel runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which instructions a kernel runs on, in ascending order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Isa {
     Scalar,
     /// AVX2 + FMA.
     Avx2,
-    /// AVX-512 F (with AVX2 + FMA for the kernels that have no AVX-512 version).
+    /// AVX-512 F, and AVX2 + FMA for depthwise channel counts that are not
+    /// a multiple of 16.
     Avx512,
 }
 
@@ -73,12 +74,7 @@ impl Isa {
     /// `self`, or the best this CPU runs if that is less (so that the unsafe
     /// kernels are only ever entered on a CPU that has their instructions).
     fn checked(self) -> Isa {
-        let best = Isa::best();
-        if self.rank() <= best.rank() { self } else { best }
-    }
-
-    fn rank(self) -> u8 {
-        self as u8
+        self.min(Isa::best())
     }
 }
 
@@ -241,6 +237,7 @@ impl Pointwise {
             t0 = t1;
         }
     }
+
     /// SAFETY: AVX-512F present; shapes as for [`Self::run_avx2`].
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f")]
