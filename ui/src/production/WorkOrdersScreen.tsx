@@ -237,7 +237,7 @@ export default function WorkOrdersScreen({ session, mode }: { session: Session; 
             ),
           },
           { title: t("production.reason"), render: (_, w) => w.completionReason ?? "" },
-          { title: "", render: (_, w) => actions(w) },
+          { title: "", fixed: "right", render: (_, w) => actions(w) },
         ]}
       />
       {editing !== null && (

@@ -217,6 +217,7 @@ export default function PurchaseOrdersScreen({ session, mode, intentKey }: { ses
           { title: t("purchasing.total"), align: "right", render: (_, po) => won(po.total) },
           {
             title: "",
+            fixed: "right",
             render: (_, po) => (
               <Space size={4}>
                 <Button size="small" icon={<FilePdfOutlined />} onClick={() => void pdf(po)} data-testid="po-pdf">

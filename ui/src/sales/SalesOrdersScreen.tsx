@@ -321,6 +321,7 @@ export default function SalesOrdersScreen({ session, intentKey }: { session: Ses
           { title: t("sales.outsourcingCost"), align: "right", render: (_, o) => won(o.outsourcingCost) },
           {
             title: "",
+            fixed: "right",
             render: (_, o) => (
                 <Space size={4}>
                   <Button size="small" icon={<PaperClipOutlined />} onClick={() => setFiles({ owner: "sales_order", id: o.id, title: t("sales.orderFiles", { no: o.no, name: o.name }) })} data-testid="so-files">
