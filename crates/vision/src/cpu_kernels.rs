@@ -78,6 +78,36 @@ impl Isa {
     }
 }
 
+/// Where the pointwise kernel finds pixel `r`'s inputs: `segments` runs of
+/// `run` consecutive values, the first at `r * stride`, each next one `step`
+/// further on. A 1 × 1 convolution reads one run of all its inputs per
+/// pixel; the stem reads its k × k patches in place from the image, one run
+/// of `k × channels` per kernel row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Gather {
+    pub stride: usize,
+    pub run: usize,
+    pub segments: usize,
+    pub step: usize,
+}
+
+impl Gather {
+    /// `[pixels, inputs]` row-major.
+    pub(crate) fn dense(inputs: usize) -> Self {
+        Self {
+            stride: inputs,
+            run: inputs,
+            segments: 1,
+            step: 0,
+        }
+    }
+
+    /// How many values the input must hold for `pixels` (at least one) pixels.
+    fn span(&self, pixels: usize) -> usize {
+        (pixels - 1) * self.stride + (self.segments - 1) * self.step + self.run
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Panel {
     /// First output channel.
@@ -144,13 +174,19 @@ impl Pointwise {
     /// For each pixel: `out = act(input · W + bias) (+ shortcut)`, with
     /// `input` `[pixels, inputs]`, `out` and `shortcut` `[pixels, outputs]`.
     pub(crate) fn run(&self, input: &[f32], out: &mut [f32], act: Activation, shortcut: Option<&[f32]>) {
-        self.run_with(Isa::best(), input, out, act, shortcut)
+        self.run_with(Isa::best(), input, Gather::dense(self.inputs), out, act, shortcut)
+    }
+
+    /// As [`Self::run`], the inputs read as `gather` says.
+    pub(crate) fn run_gathered(&self, input: &[f32], gather: Gather, out: &mut [f32], act: Activation) {
+        self.run_with(Isa::best(), input, gather, out, act, None)
     }
 
     pub(crate) fn run_with(
         &self,
         isa: Isa,
         input: &[f32],
+        gather: Gather,
         out: &mut [f32],
         act: Activation,
         shortcut: Option<&[f32]>,
@@ -158,32 +194,48 @@ impl Pointwise {
         let (k, n) = (self.inputs, self.outputs);
         let pixels = out.len() / n;
         assert_eq!(out.len(), pixels * n);
-        assert_eq!(input.len(), pixels * k);
+        assert_eq!(gather.run * gather.segments, k);
+        if pixels == 0 {
+            return;
+        }
+        assert!(input.len() >= gather.span(pixels));
         if let Some(s) = shortcut {
             assert_eq!(s.len(), out.len());
         }
+        let g = gather;
         // SAFETY: `checked` holds the CPU has the instructions; the lengths are asserted above.
         match isa.checked() {
             #[cfg(target_arch = "x86_64")]
-            Isa::Avx512 => unsafe { self.run_avx512(input, out, act, shortcut) },
+            Isa::Avx512 => unsafe { self.run_avx512(input, g, out, act, shortcut) },
             #[cfg(target_arch = "x86_64")]
-            Isa::Avx2 => unsafe { self.run_avx2(input, out, act, shortcut) },
-            _ => self.run_scalar(input, out, act, shortcut),
+            Isa::Avx2 => unsafe { self.run_avx2(input, g, out, act, shortcut) },
+            _ => self.run_scalar(input, g, out, act, shortcut),
         }
     }
 
-    fn run_scalar(&self, input: &[f32], out: &mut [f32], act: Activation, shortcut: Option<&[f32]>) {
+    fn run_scalar(
+        &self,
+        input: &[f32],
+        g: Gather,
+        out: &mut [f32],
+        act: Activation,
+        shortcut: Option<&[f32]>,
+    ) {
         let (k, n) = (self.inputs, self.outputs);
-        for (p, (row, a)) in out.chunks_exact_mut(n).zip(input.chunks_exact(k)).enumerate() {
+        for (p, row) in out.chunks_exact_mut(n).enumerate() {
             for panel in &self.panels {
                 let w = &self.data[panel.offset..][..k * panel.width];
                 let bias = &self.bias[panel.offset / k..][..panel.width];
                 let cols = panel.width.min(n - panel.col);
                 let mut acc = [0.0f32; 16];
                 acc[..panel.width].copy_from_slice(bias);
-                for (i, &x) in a.iter().enumerate() {
-                    for (acc, w) in acc.iter_mut().zip(&w[i * panel.width..][..panel.width]) {
-                        *acc += x * w;
+                for seg in 0..g.segments {
+                    let a = &input[p * g.stride + seg * g.step..][..g.run];
+                    for (i, &x) in a.iter().enumerate() {
+                        let w = &w[(seg * g.run + i) * panel.width..][..panel.width];
+                        for (acc, w) in acc.iter_mut().zip(w) {
+                            *acc += x * w;
+                        }
                     }
                 }
                 for c in 0..cols {
@@ -197,11 +249,18 @@ impl Pointwise {
         }
     }
 
-    /// SAFETY: AVX2 and FMA present; `input` is `[pixels, inputs]`, `out` (and
-    /// `shortcut`) `[pixels, outputs]`.
+    /// SAFETY: AVX2 and FMA present; `input` holds `g.span(pixels)` values,
+    /// `out` (and `shortcut`) `[pixels, outputs]`.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma")]
-    unsafe fn run_avx2(&self, input: &[f32], out: &mut [f32], act: Activation, shortcut: Option<&[f32]>) {
+    unsafe fn run_avx2(
+        &self,
+        input: &[f32],
+        g: Gather,
+        out: &mut [f32],
+        act: Activation,
+        shortcut: Option<&[f32]>,
+    ) {
         let (k, n) = (self.inputs, self.outputs);
         let pixels = out.len() / n;
         // Pixels per cache tile: the tile's inputs (≤ 64 KiB) are read once per
@@ -214,7 +273,7 @@ impl Pointwise {
             let t1 = (t0 + tile).min(pixels);
             for panel in &self.panels {
                 let tile_job = Tile {
-                    k,
+                    g,
                     n,
                     a: input.as_ptr(),
                     b: self.data[panel.offset..][..k * panel.width].as_ptr(),
@@ -241,7 +300,14 @@ impl Pointwise {
     /// SAFETY: AVX-512F present; shapes as for [`Self::run_avx2`].
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f")]
-    unsafe fn run_avx512(&self, input: &[f32], out: &mut [f32], act: Activation, shortcut: Option<&[f32]>) {
+    unsafe fn run_avx512(
+        &self,
+        input: &[f32],
+        g: Gather,
+        out: &mut [f32],
+        act: Activation,
+        shortcut: Option<&[f32]>,
+    ) {
         let (k, n) = (self.inputs, self.outputs);
         let pixels = out.len() / n;
         let tile = ((16 * 1024 / k).max(MR512) / MR512) * MR512;
@@ -258,7 +324,7 @@ impl Pointwise {
             for pair in self.panels.chunks(2) {
                 let first = lanes(&pair[0]);
                 let job = Tile512 {
-                    k,
+                    g,
                     n,
                     a: input.as_ptr(),
                     out: out.as_mut_ptr(),
@@ -295,10 +361,10 @@ struct Lanes {
 
 /// One or two panels over a range of pixels, one 16-lane register per panel
 /// row (the low 8 lanes for an 8-wide last panel). Pointers: `a` the
-/// `[pixels, k]` input, `out` and `shortcut` (or null) `[pixels, n]`.
+/// input as `g` reads it, `out` and `shortcut` (or null) `[pixels, n]`.
 #[cfg(target_arch = "x86_64")]
 struct Tile512 {
-    k: usize,
+    g: Gather,
     n: usize,
     a: *const f32,
     out: *mut f32,
@@ -342,12 +408,12 @@ impl Tile512 {
     #[inline]
     #[target_feature(enable = "avx512f")]
     unsafe fn micro<const R: usize, const V: usize, const HALF: bool>(&self, p: usize) {
-        let k = self.k;
+        let g = self.g;
         // Panel v is 8 wide (low lanes, loaded masked) only when it is the last and HALF.
         let half = |v: usize| HALF && v == V - 1;
-        // SAFETY: `a` rows p..p+R have k values each; panel v has k rows of 16
-        // (or 8) weights and as many biases; stores go to columns col..col+cols
-        // of rows p..p+R, masked to `cols`.
+        // SAFETY: `g` reads inside the input for rows p..p+R; panel v has k rows
+        // of 16 (or 8) weights and as many biases; stores go to columns
+        // col..col+cols of rows p..p+R, masked to `cols`.
         unsafe {
             let load = |v: usize, ptr: *const f32| {
                 if half(v) {
@@ -356,7 +422,7 @@ impl Tile512 {
                     _mm512_loadu_ps(ptr)
                 }
             };
-            let a = self.a.add(p * self.k);
+            let a = self.a.add(p * g.stride);
             let mut acc = [[_mm512_setzero_ps(); V]; R];
             for v in 0..V {
                 let b = load(v, self.lanes[v].bias);
@@ -364,16 +430,20 @@ impl Tile512 {
                     row[v] = b;
                 }
             }
-            for i in 0..k {
-                let mut b = [_mm512_setzero_ps(); V];
-                for (v, b) in b.iter_mut().enumerate() {
-                    let width = if half(v) { 8 } else { 16 };
-                    *b = load(v, self.lanes[v].b.add(i * width));
-                }
-                for (r, row) in acc.iter_mut().enumerate() {
-                    let x = _mm512_set1_ps(*a.add(r * k + i));
-                    for v in 0..V {
-                        row[v] = _mm512_fmadd_ps(x, b[v], row[v]);
+            for seg in 0..g.segments {
+                let a = a.add(seg * g.step);
+                for i in 0..g.run {
+                    let wi = seg * g.run + i;
+                    let mut b = [_mm512_setzero_ps(); V];
+                    for (v, b) in b.iter_mut().enumerate() {
+                        let width = if half(v) { 8 } else { 16 };
+                        *b = load(v, self.lanes[v].b.add(wi * width));
+                    }
+                    for (r, row) in acc.iter_mut().enumerate() {
+                        let x = _mm512_set1_ps(*a.add(r * g.stride + i));
+                        for v in 0..V {
+                            row[v] = _mm512_fmadd_ps(x, b[v], row[v]);
+                        }
                     }
                 }
             }
@@ -397,13 +467,13 @@ impl Tile512 {
     }
 }
 
-/// One panel over a range of pixels. Pointers: `a` the `[pixels, k]` input,
-/// `b` the panel's `k × 8V` weights, `bias` its `8V` biases, `out` and
+/// One panel over a range of pixels. Pointers: `a` the input as `g` reads
+/// it, `b` the panel's `k × 8V` weights, `bias` its `8V` biases, `out` and
 /// `shortcut` (or null) `[pixels, n]`; the panel covers output channels
 /// `col .. col + cols`, `cols ≤ 8V`, and `col + 8V ≤ n` whenever `cols == 8V`.
 #[cfg(target_arch = "x86_64")]
 struct Tile {
-    k: usize,
+    g: Gather,
     n: usize,
     a: *const f32,
     b: *const f32,
@@ -443,12 +513,12 @@ impl Tile {
     #[inline]
     #[target_feature(enable = "avx2,fma")]
     unsafe fn micro<const R: usize, const V: usize>(&self, p: usize) {
-        let (k, n) = (self.k, self.n);
-        // SAFETY: `a` rows p..p+R have k values each; `b` has k rows of 8V;
+        let (g, n) = (self.g, self.n);
+        // SAFETY: `g` reads inside the input for rows p..p+R; `b` has k rows of 8V;
         // `bias` 8V; stores go to columns col..col+8V of rows p..p+R, inside
         // the row when cols == 8V, else through a buffer of `cols` values.
         unsafe {
-            let a = self.a.add(p * k);
+            let a = self.a.add(p * g.stride);
             let mut acc = [[_mm256_setzero_ps(); V]; R];
             for v in 0..V {
                 let b = _mm256_loadu_ps(self.bias.add(8 * v));
@@ -456,15 +526,19 @@ impl Tile {
                     row[v] = b;
                 }
             }
-            for i in 0..k {
-                let mut b = [_mm256_setzero_ps(); V];
-                for (v, b) in b.iter_mut().enumerate() {
-                    *b = _mm256_loadu_ps(self.b.add(i * 8 * V + 8 * v));
-                }
-                for (r, row) in acc.iter_mut().enumerate() {
-                    let x = _mm256_broadcast_ss(&*a.add(r * k + i));
-                    for v in 0..V {
-                        row[v] = _mm256_fmadd_ps(x, b[v], row[v]);
+            for seg in 0..g.segments {
+                let a = a.add(seg * g.step);
+                for i in 0..g.run {
+                    let wi = seg * g.run + i;
+                    let mut b = [_mm256_setzero_ps(); V];
+                    for (v, b) in b.iter_mut().enumerate() {
+                        *b = _mm256_loadu_ps(self.b.add(wi * 8 * V + 8 * v));
+                    }
+                    for (r, row) in acc.iter_mut().enumerate() {
+                        let x = _mm256_broadcast_ss(&*a.add(r * g.stride + i));
+                        for v in 0..V {
+                            row[v] = _mm256_fmadd_ps(x, b[v], row[v]);
+                        }
                     }
                 }
             }
@@ -751,11 +825,49 @@ mod tests {
                     }
                     for isa in Isa::available() {
                         let mut got = vec![f32::NAN; pixels * n];
-                        packed.run_with(isa, &input, &mut got, act, shortcut);
+                        packed.run_with(isa, &input, Gather::dense(k), &mut got, act, shortcut);
                         close(&got, &want, &format!("{pixels}×{k}→{n} {act:?} {isa:?}"));
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn gathered_inputs_are_read_in_place() {
+        // A 3 × 3 stride-2 stem over a 9 × 23 RGB image, one output row of
+        // 11 pixels read in place (12-pixel tiles leave a tail), and 40
+        // outputs (a pair of 16 and an 8-wide panel).
+        let (w, c, k, s, n) = (23, 3, 3, 2, 40);
+        let image = values(9 * w * c, 8);
+        let g = Gather {
+            stride: s * c,
+            run: k * c,
+            segments: k,
+            step: w * c,
+        };
+        let pixels = (w - k) / s + 1;
+        let weight = values(k * k * c * n, 9);
+        let bias = values(n, 10);
+        let packed = Pointwise::new(k * k * c, n, &weight, &bias);
+        let input = &image[2 * w * c..]; // from image row 2
+        let mut want = vec![0.0; pixels * n];
+        for p in 0..pixels {
+            for o in 0..n {
+                let mut v = bias[o];
+                for (i, x) in (0..k)
+                    .flat_map(|ky| &input[p * s * c + ky * w * c..][..k * c])
+                    .enumerate()
+                {
+                    v += x * weight[i * n + o];
+                }
+                want[p * n + o] = v.clamp(0.0, 6.0);
+            }
+        }
+        for isa in Isa::available() {
+            let mut got = vec![f32::NAN; pixels * n];
+            packed.run_with(isa, input, g, &mut got, Activation::Relu6, None);
+            close(&got, &want, &format!("gathered {isa:?}"));
         }
     }
 

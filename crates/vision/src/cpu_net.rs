@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::{
     backbone::EfficientNetLite0,
-    cpu_kernels::{Activation, Depthwise, Pointwise, TILE_PIXELS},
+    cpu_kernels::{Activation, Depthwise, Gather, Pointwise, TILE_PIXELS},
 };
 
 /// A feature map of one image, channels last: `data[(y * width + x) * channels + c]`.
@@ -266,8 +266,11 @@ fn run_pointwise(
     out
 }
 
-/// The stem: a dense k × k convolution on the 3-channel input, as a matrix
-/// product of patch rows built per task (so they stay in cache).
+/// The stem: a dense k × k convolution on the 3-channel input. Where all of
+/// an output pixel's taps lie inside the image, the matrix kernel reads its
+/// patch in place (one run of `k × channels` values per kernel row); the
+/// pixels whose taps meet the padding take zero-padded patch rows built per
+/// row of output.
 #[derive(Debug, Clone)]
 struct Stem {
     kernel: usize,
@@ -280,43 +283,79 @@ impl Stem {
         let (k, s, c) = (self.kernel, self.stride, x.channels);
         let (out_h, pad_y) = same(x.height, k, s);
         let (out_w, pad_x) = same(x.width, k, s);
-        let row_len = k * k * c;
-        assert_eq!(self.dense.inputs(), row_len);
+        assert_eq!(self.dense.inputs(), k * k * c);
         let n = self.dense.outputs();
+        // Output columns (and rows) whose taps all lie inside the image.
+        let inside = |pad: usize, size: usize, out: usize| {
+            let first = pad.div_ceil(s).min(out);
+            let last = if size + pad >= k {
+                ((size + pad - k) / s + 1).min(out)
+            } else {
+                0
+            };
+            first..last.max(first)
+        };
+        let (rows, cols) = (inside(pad_y, x.height, out_h), inside(pad_x, x.width, out_w));
+        let gather = Gather {
+            stride: s * c,
+            run: k * c,
+            segments: k,
+            step: x.width * c,
+        };
         let mut out = FeatureMap::scratch(out_h, out_w, n);
-        let chunk = chunk_pixels(out_h * out_w);
+        let band = out_h.div_ceil(8 * rayon::current_num_threads());
         out.data
-            .par_chunks_mut(chunk * n)
+            .par_chunks_mut(band * out_w * n)
             .enumerate()
-            .for_each(|(t, out)| {
-                let first = t * chunk;
-                PATCHES.with_borrow_mut(|patches| {
-                    patches.resize(out.len() / n * row_len, 0.0);
-                    for (i, patch) in patches.chunks_exact_mut(row_len).enumerate() {
-                        let (oy, ox) = ((first + i) / out_w, (first + i) % out_w);
-                        // The taps inside the image along x, copied as one run per kernel row.
-                        let left = (ox * s).saturating_sub(pad_x);
-                        let first_kx = left + pad_x - ox * s;
-                        let right = (ox * s + k).saturating_sub(pad_x).min(x.width);
-                        let run = right.saturating_sub(left) * c;
-                        if run < k * c {
-                            // Taps in the padding are zero (the buffer holds the last task's patches).
-                            patch.fill(0.0);
-                        }
-                        for ky in 0..k {
-                            let Some(iy) = (oy * s + ky).checked_sub(pad_y).filter(|&iy| iy < x.height)
-                            else {
-                                patch[ky * k * c..][..k * c].fill(0.0);
-                                continue;
-                            };
-                            patch[(ky * k + first_kx) * c..][..run]
-                                .copy_from_slice(&x.data[(iy * x.width + left) * c..][..run]);
-                        }
+            .for_each(|(t, band_out)| {
+                for (j, row) in band_out.chunks_exact_mut(out_w * n).enumerate() {
+                    let oy = t * band + j;
+                    if !rows.contains(&oy) {
+                        self.padded(x, oy, 0..out_w, row);
+                        continue;
                     }
-                    self.dense.run(patches, out, Activation::Relu6, None);
-                });
+                    let (left, rest) = row.split_at_mut(cols.start * n);
+                    let (middle, right) = rest.split_at_mut(cols.len() * n);
+                    let at = ((oy * s - pad_y) * x.width + cols.start * s - pad_x) * c;
+                    if !cols.is_empty() {
+                        self.dense
+                            .run_gathered(&x.data[at..], gather, middle, Activation::Relu6);
+                    }
+                    self.padded(x, oy, 0..cols.start, left);
+                    self.padded(x, oy, cols.end..out_w, right);
+                }
             });
         out
+    }
+
+    /// Output pixels `oy, ox ∈ cols` from zero-padded patch rows.
+    fn padded(&self, x: &FeatureMap, oy: usize, cols: std::ops::Range<usize>, out: &mut [f32]) {
+        if cols.is_empty() {
+            return;
+        }
+        let (k, s, c) = (self.kernel, self.stride, x.channels);
+        let (_, pad_y) = same(x.height, k, s);
+        let (_, pad_x) = same(x.width, k, s);
+        let row_len = k * k * c;
+        PATCHES.with_borrow_mut(|patches| {
+            patches.clear();
+            patches.resize(cols.len() * row_len, 0.0);
+            for (ox, patch) in cols.zip(patches.chunks_exact_mut(row_len)) {
+                // The taps inside the image along x, copied as one run per kernel row.
+                let left = (ox * s).saturating_sub(pad_x);
+                let first_kx = left + pad_x - ox * s;
+                let right = (ox * s + k).saturating_sub(pad_x).min(x.width);
+                let run = right.saturating_sub(left) * c;
+                for ky in 0..k {
+                    let Some(iy) = (oy * s + ky).checked_sub(pad_y).filter(|&iy| iy < x.height) else {
+                        continue;
+                    };
+                    patch[(ky * k + first_kx) * c..][..run]
+                        .copy_from_slice(&x.data[(iy * x.width + left) * c..][..run]);
+                }
+            }
+            self.dense.run(patches, out, Activation::Relu6, None);
+        });
     }
 }
 
