@@ -581,9 +581,7 @@ impl Tile {
 }
 
 /// A depthwise row kernel for one vector width (AVX2's 8 lanes, AVX-512's
-/// 16): four output pixels at a time where all taps are inside the input,
-/// the edge pixels one at a time over their valid taps, up to four channel
-/// groups in flight.
+/// 16): four output pixels at a time, one channel group, over all taps.
 macro_rules! depthwise_row {
     ($(#[$doc:meta])* $name:ident, $feature:literal, $lanes:literal, $load:ident, $store:ident,
      $fmadd:ident, $set1:ident, $setzero:ident, $min:ident, $max:ident) => {
@@ -603,70 +601,41 @@ macro_rules! depthwise_row {
             };
             let (inp, wt, out) = (input.as_ptr(), weight.as_ptr(), row.as_mut_ptr());
             let (zero, six) = ($setzero(), $set1(6.0));
-            // SAFETY: for ox in first..last, ox·s + kx − pad_x ∈ [0, w) for all kx < k;
-            // for the other columns only `taps` (inside the input) are read; rows
-            // come from `kys`, inside the input; channel offsets cb + lanes ≤ c.
+            // SAFETY: rows come from `kys`, inside the input; a tap is read only
+            // where its column ix lies in [0, w) (every tap of a group inside
+            // first..last does); channel offsets cb + lanes ≤ c; stores go to
+            // the n ≤ 4 pixels of the group, inside the row.
             unsafe {
-                // One column over its valid taps, four channel groups at a time
-                // (at channel offsets `cb`): independent accumulators, so the
-                // FMAs do not wait on each other, and a fixed count keeps them
-                // in registers.
-                let column = |ox: usize, cb: [usize; 4]| {
-                    let kxs = self.taps(ox, pad_x, w);
-                    let mut acc = [zero; 4];
-                    for (a, &cb) in acc.iter_mut().zip(&cb) {
-                        *a = $load(bias.as_ptr().add(cb));
-                    }
-                    for ky in kys.clone() {
-                        let iy = oy * s + ky - pad_y;
-                        for kx in kxs.clone() {
-                            let (x, wv) = (inp.add((iy * w + ox * s + kx - pad_x) * c), wt.add((ky * k + kx) * c));
-                            for (a, &cb) in acc.iter_mut().zip(&cb) {
-                                *a = $fmadd($load(x.add(cb)), $load(wv.add(cb)), *a);
-                            }
-                        }
-                    }
-                    for (a, &cb) in acc.iter().zip(&cb) {
-                        $store(out.add(ox * c + cb), $min($max(*a, zero), six));
-                    }
-                };
-                // Groups past the last are clamped to it: a group done twice
-                // writes the same values.
-                let one = |ox: usize| {
-                    for cb in (0..c).step_by(4 * $lanes) {
-                        column(ox, std::array::from_fn(|j| (cb + $lanes * j).min(c - $lanes)));
-                    }
-                };
-                for ox in 0..first {
-                    one(ox);
-                }
-                let mut ox = first;
-                while ox + 4 <= last {
-                    for cb in (0..c).step_by($lanes) {
-                        let b = $load(bias.as_ptr().add(cb));
+                // One channel group along the whole row, so that its input
+                // (k rows of the group's cache lines) stays in L1 meanwhile.
+                for cb in (0..c).step_by($lanes) {
+                    let b = $load(bias.as_ptr().add(cb));
+                    let mut ox = 0;
+                    while ox < self.out_width {
+                        // Four output pixels share each weight load; at the edges
+                        // and in a short last group a tap is skipped for a pixel
+                        // it falls outside of.
+                        let n = (self.out_width - ox).min(4);
+                        let inside = n == 4 && ox >= first && ox + 4 <= last;
                         let mut acc = [b; 4];
                         for ky in kys.clone() {
                             let iy = oy * s + ky - pad_y;
-                            let base = inp.add((iy * w + ox * s - pad_x) * c + cb);
+                            let line = inp.add(iy * w * c + cb);
                             for kx in 0..k {
                                 let wv = $load(wt.add((ky * k + kx) * c + cb));
                                 for (j, acc) in acc.iter_mut().enumerate() {
-                                    let x = $load(base.add((j * s + kx) * c));
-                                    *acc = $fmadd(x, wv, *acc);
+                                    let ix = ((ox + j) * s + kx).wrapping_sub(pad_x);
+                                    if inside || (j < n && ix < w) {
+                                        *acc = $fmadd($load(line.add(ix * c)), wv, *acc);
+                                    }
                                 }
                             }
                         }
-                        for (j, acc) in acc.iter().enumerate() {
-                            $store(
-                                out.add((ox + j) * c + cb),
-                                $min($max(*acc, zero), six),
-                            );
+                        for (j, acc) in acc.iter().enumerate().take(n) {
+                            $store(out.add((ox + j) * c + cb), $min($max(*acc, zero), six));
                         }
+                        ox += 4;
                     }
-                    ox += 4;
-                }
-                for ox in ox..self.out_width {
-                    one(ox);
                 }
             }
         }
@@ -875,8 +844,8 @@ mod tests {
     fn depthwise_matches_a_plain_convolution() {
         let cases: [(usize, usize, usize, usize, usize); 12] = [
             (5, 7, 8, 3, 1),
-            (14, 14, 40, 5, 1), // edge columns: four channel groups, then one
-            (14, 14, 80, 5, 1), // the same in 16-lane groups
+            (14, 14, 40, 5, 1), // edge pixels in every group of four, taps skipped
+            (14, 14, 80, 5, 1), // the same in 16-lane channel groups
             (9, 7, 96, 3, 2),
             (9, 6, 56, 3, 2),
             (4, 5, 32, 5, 1),
