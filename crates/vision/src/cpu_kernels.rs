@@ -606,18 +606,15 @@ macro_rules! depthwise_row {
             // first..last does); channel offsets cb + lanes ≤ c; stores go to
             // the n ≤ 4 pixels of the group, inside the row.
             unsafe {
-                // One channel group along the whole row, so that its input
-                // (k rows of the group's cache lines) stays in L1 meanwhile.
-                for cb in (0..c).step_by($lanes) {
-                    let b = $load(bias.as_ptr().add(cb));
-                    let mut ox = 0;
-                    while ox < self.out_width {
-                        // Four output pixels share each weight load; at the edges
-                        // and in a short last group a tap is skipped for a pixel
-                        // it falls outside of.
-                        let n = (self.out_width - ox).min(4);
-                        let inside = n == 4 && ox >= first && ox + 4 <= last;
-                        let mut acc = [b; 4];
+                let mut ox = 0;
+                while ox < self.out_width {
+                    // Four output pixels share each weight load; at the edges and
+                    // in a short last group a tap is skipped for a pixel it falls
+                    // outside of.
+                    let n = (self.out_width - ox).min(4);
+                    let inside = n == 4 && ox >= first && ox + 4 <= last;
+                    for cb in (0..c).step_by($lanes) {
+                        let mut acc = [$load(bias.as_ptr().add(cb)); 4];
                         for ky in kys.clone() {
                             let iy = oy * s + ky - pad_y;
                             let line = inp.add(iy * w * c + cb);
@@ -634,8 +631,8 @@ macro_rules! depthwise_row {
                         for (j, acc) in acc.iter().enumerate().take(n) {
                             $store(out.add((ox + j) * c + cb), $min($max(*acc, zero), six));
                         }
-                        ox += 4;
                     }
+                    ox += 4;
                 }
             }
         }
