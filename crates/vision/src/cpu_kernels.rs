@@ -580,6 +580,24 @@ impl Tile {
     }
 }
 
+/// The outputs along one axis whose `kernel` taps (at `stride`, `pad` inputs
+/// of padding before) all lie inside the `size` inputs, of `out` outputs.
+pub(crate) fn all_taps_inside(
+    pad: usize,
+    size: usize,
+    kernel: usize,
+    stride: usize,
+    out: usize,
+) -> std::ops::Range<usize> {
+    let first = pad.div_ceil(stride).min(out);
+    let last = if size + pad >= kernel {
+        ((size + pad - kernel) / stride + 1).min(out)
+    } else {
+        0
+    };
+    first..last.max(first)
+}
+
 /// A depthwise row kernel for one vector width (AVX2's 8 lanes, AVX-512's
 /// 16): four output pixels at a time, one channel group, over all taps.
 macro_rules! depthwise_row {
@@ -592,18 +610,12 @@ macro_rules! depthwise_row {
             let (k, s, c, w) = (self.kernel, self.stride, self.channels, self.width);
             let [pad_y, pad_x] = self.pad;
             let kys = self.taps(oy, pad_y, self.height);
-            // Output columns whose k taps all lie inside the input.
-            let first = pad_x.div_ceil(s).min(self.out_width);
-            let last = if w + pad_x >= k {
-                ((w + pad_x - k) / s + 1).clamp(first, self.out_width)
-            } else {
-                first
-            };
+            let inner = all_taps_inside(pad_x, w, k, s, self.out_width);
             let (inp, wt, out) = (input.as_ptr(), weight.as_ptr(), row.as_mut_ptr());
             let (zero, six) = ($setzero(), $set1(6.0));
             // SAFETY: rows come from `kys`, inside the input; a tap is read only
             // where its column ix lies in [0, w) (every tap of a group inside
-            // first..last does); channel offsets cb + lanes ≤ c; stores go to
+            // `inner` does); channel offsets cb + lanes ≤ c; stores go to
             // the n ≤ 4 pixels of the group, inside the row.
             unsafe {
                 let mut ox = 0;
@@ -612,7 +624,7 @@ macro_rules! depthwise_row {
                     // in a short last group a tap is skipped for a pixel it falls
                     // outside of.
                     let n = (self.out_width - ox).min(4);
-                    let inside = n == 4 && ox >= first && ox + 4 <= last;
+                    let inside = n == 4 && ox >= inner.start && ox + 4 <= inner.end;
                     for cb in (0..c).step_by($lanes) {
                         let mut acc = [$load(bias.as_ptr().add(cb)); 4];
                         for ky in kys.clone() {

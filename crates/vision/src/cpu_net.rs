@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::{
     backbone::EfficientNetLite0,
-    cpu_kernels::{Activation, Depthwise, Gather, Pointwise, TILE_PIXELS},
+    cpu_kernels::{Activation, Depthwise, Gather, Pointwise, TILE_PIXELS, all_taps_inside},
 };
 
 /// A feature map of one image, channels last: `data[(y * width + x) * channels + c]`.
@@ -285,17 +285,8 @@ impl Stem {
         let (out_w, pad_x) = same(x.width, k, s);
         assert_eq!(self.dense.inputs(), k * k * c);
         let n = self.dense.outputs();
-        // Output columns (and rows) whose taps all lie inside the image.
-        let inside = |pad: usize, size: usize, out: usize| {
-            let first = pad.div_ceil(s).min(out);
-            let last = if size + pad >= k {
-                ((size + pad - k) / s + 1).min(out)
-            } else {
-                0
-            };
-            first..last.max(first)
-        };
-        let (rows, cols) = (inside(pad_y, x.height, out_h), inside(pad_x, x.width, out_w));
+        let rows = all_taps_inside(pad_y, x.height, k, s, out_h);
+        let cols = all_taps_inside(pad_x, x.width, k, s, out_w);
         let gather = Gather {
             stride: s * c,
             run: k * c,
@@ -310,32 +301,37 @@ impl Stem {
             .for_each(|(t, band_out)| {
                 for (j, row) in band_out.chunks_exact_mut(out_w * n).enumerate() {
                     let oy = t * band + j;
-                    if !rows.contains(&oy) {
-                        self.padded(x, oy, 0..out_w, row);
+                    if !rows.contains(&oy) || cols.is_empty() {
+                        self.padded(x, [pad_y, pad_x], oy, 0..out_w, row);
                         continue;
                     }
                     let (left, rest) = row.split_at_mut(cols.start * n);
                     let (middle, right) = rest.split_at_mut(cols.len() * n);
                     let at = ((oy * s - pad_y) * x.width + cols.start * s - pad_x) * c;
-                    if !cols.is_empty() {
-                        self.dense
-                            .run_gathered(&x.data[at..], gather, middle, Activation::Relu6);
-                    }
-                    self.padded(x, oy, 0..cols.start, left);
-                    self.padded(x, oy, cols.end..out_w, right);
+                    self.dense
+                        .run_gathered(&x.data[at..], gather, middle, Activation::Relu6);
+                    self.padded(x, [pad_y, pad_x], oy, 0..cols.start, left);
+                    self.padded(x, [pad_y, pad_x], oy, cols.end..out_w, right);
                 }
             });
         out
     }
 
-    /// Output pixels `oy, ox ∈ cols` from zero-padded patch rows.
-    fn padded(&self, x: &FeatureMap, oy: usize, cols: std::ops::Range<usize>, out: &mut [f32]) {
+    /// Output pixels `oy, ox ∈ cols` from zero-padded patch rows (`pad`:
+    /// padding before, rows and columns).
+    fn padded(
+        &self,
+        x: &FeatureMap,
+        pad: [usize; 2],
+        oy: usize,
+        cols: std::ops::Range<usize>,
+        out: &mut [f32],
+    ) {
         if cols.is_empty() {
             return;
         }
         let (k, s, c) = (self.kernel, self.stride, x.channels);
-        let (_, pad_y) = same(x.height, k, s);
-        let (_, pad_x) = same(x.width, k, s);
+        let [pad_y, pad_x] = pad;
         let row_len = k * k * c;
         PATCHES.with_borrow_mut(|patches| {
             patches.clear();
