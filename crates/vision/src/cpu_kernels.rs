@@ -20,6 +20,7 @@
 use std::arch::x86_64::*;
 
 /// Pixels per register tile of the AVX2 pointwise kernel.
+#[cfg(target_arch = "x86_64")]
 const MR: usize = 6;
 /// Pixels per register tile of the AVX-512 pointwise kernel.
 const MR512: usize = 12;
@@ -43,6 +44,7 @@ impl Activation {
 
 /// Which instructions a kernel runs on, in ascending order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 pub(crate) enum Isa {
     Scalar,
     /// AVX2 + FMA.
@@ -55,6 +57,7 @@ pub(crate) enum Isa {
 impl Isa {
     /// Every level this CPU can run, the best last (std caches the checks).
     pub(crate) fn available() -> Vec<Isa> {
+        #[cfg_attr(not(target_arch = "x86_64"), allow(unused_mut))]
         let mut all = vec![Isa::Scalar];
         #[cfg(target_arch = "x86_64")]
         if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
@@ -692,18 +695,16 @@ impl Depthwise {
         assert_eq!(weight.len(), self.kernel * self.kernel * c);
         assert_eq!(bias.len(), c);
         assert_eq!(row.len(), self.out_width * c);
-        #[cfg(target_arch = "x86_64")]
         // SAFETY: `checked` holds the CPU has the instructions; lengths asserted above.
         match isa.checked() {
-            Isa::Avx512 if c.is_multiple_of(16) => {
-                return unsafe { self.row_avx512(input, weight, bias, oy, row) };
-            }
-            Isa::Avx512 | Isa::Avx2 if c.is_multiple_of(8) => {
-                return unsafe { self.row_avx2(input, weight, bias, oy, row) };
-            }
-            _ => {}
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 if c.is_multiple_of(16) => unsafe { self.row_avx512(input, weight, bias, oy, row) },
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 | Isa::Avx2 if c.is_multiple_of(8) => unsafe {
+                self.row_avx2(input, weight, bias, oy, row)
+            },
+            _ => self.row_scalar(input, weight, bias, oy, row),
         }
-        self.row_scalar(input, weight, bias, oy, row)
     }
 
     fn row_scalar(&self, input: &[f32], weight: &[f32], bias: &[f32], oy: usize, row: &mut [f32]) {
