@@ -265,15 +265,9 @@ impl Pointwise {
         shortcut: Option<&[f32]>,
     ) {
         let (k, n) = (self.inputs, self.outputs);
-        let pixels = out.len() / n;
-        // Pixels per cache tile: the tile's inputs (≤ 64 KiB) are read once per
-        // panel; a panel's weights stay in L1/L2 over the tile.
-        let tile = ((16 * 1024 / k).max(MR) / MR) * MR;
         let relu6 = act == Activation::Relu6;
         let s_ptr = shortcut.map_or(std::ptr::null(), |s| s.as_ptr());
-        let mut t0 = 0;
-        while t0 < pixels {
-            let t1 = (t0 + tile).min(pixels);
+        for (t0, t1) in cache_tiles(out.len() / n, k, MR) {
             for panel in &self.panels {
                 let tile_job = Tile {
                     g,
@@ -296,7 +290,6 @@ impl Pointwise {
                     }
                 }
             }
-            t0 = t1;
         }
     }
 
@@ -312,17 +305,15 @@ impl Pointwise {
         shortcut: Option<&[f32]>,
     ) {
         let (k, n) = (self.inputs, self.outputs);
-        let pixels = out.len() / n;
-        let tile = ((16 * 1024 / k).max(MR512) / MR512) * MR512;
+        let relu6 = act == Activation::Relu6;
+        let s_ptr = shortcut.map_or(std::ptr::null(), |s| s.as_ptr());
         let lanes = |p: &Panel| Lanes {
             b: self.data[p.offset..][..k * p.width].as_ptr(),
             bias: self.bias[p.offset / k..][..p.width].as_ptr(),
             col: p.col,
             cols: p.width.min(n - p.col),
         };
-        let mut t0 = 0;
-        while t0 < pixels {
-            let t1 = (t0 + tile).min(pixels);
+        for (t0, t1) in cache_tiles(out.len() / n, k, MR512) {
             // Two panels at a time: each broadcast input value feeds both.
             for pair in self.panels.chunks(2) {
                 let first = lanes(&pair[0]);
@@ -331,8 +322,8 @@ impl Pointwise {
                     n,
                     a: input.as_ptr(),
                     out: out.as_mut_ptr(),
-                    shortcut: shortcut.map_or(std::ptr::null(), |s| s.as_ptr()),
-                    relu6: act == Activation::Relu6,
+                    shortcut: s_ptr,
+                    relu6,
                     lanes: [first, pair.get(1).map_or(first, lanes)],
                 };
                 // SAFETY: every row p in t0..t1 < pixels; only the last panel
@@ -346,9 +337,19 @@ impl Pointwise {
                     }
                 }
             }
-            t0 = t1;
         }
     }
+}
+
+/// Pixel ranges `(t0, t1)` of the SIMD kernels' cache tiles, whole register
+/// tiles of `rows` pixels: a tile's inputs (≤ 64 KiB) are read once per
+/// panel, and a panel's weights stay in L1/L2 over the tile.
+#[cfg(target_arch = "x86_64")]
+fn cache_tiles(pixels: usize, inputs: usize, rows: usize) -> impl Iterator<Item = (usize, usize)> {
+    let tile = (16 * 1024 / inputs).max(rows) / rows * rows;
+    (0..pixels)
+        .step_by(tile)
+        .map(move |t0| (t0, (t0 + tile).min(pixels)))
 }
 
 /// One packed panel as the AVX-512 kernel reads it: `b` its `k × width`
