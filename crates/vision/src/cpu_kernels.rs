@@ -7,8 +7,9 @@
 //! are read in place, each value broadcast against a panel row (the classic
 //! register tile: 6 pixels × 16 channels in AVX2's 16 registers, 12 pixels ×
 //! 32 channels in AVX-512's 32). Bias, ReLU6 and the shortcut are applied in
-//! registers before the single store. The depthwise kernel keeps four output
-//! pixels' accumulators in registers over all taps.
+//! registers before the single store. The depthwise kernel keeps eight output
+//! pixels' accumulators and a kernel row's weights in registers while the
+//! inputs under them stream past once.
 //!
 //! Both have AVX2 + FMA and AVX-512 versions, used only after the CPU has
 //! been checked for those features at run time ([`Isa`]), and a portable
@@ -602,53 +603,96 @@ pub(crate) fn all_taps_inside(
     first..last.max(first)
 }
 
-/// A depthwise row kernel for one vector width (AVX2's 8 lanes, AVX-512's
-/// 16): four output pixels at a time, one channel group, over all taps.
+/// Output pixels per group of the SIMD depthwise kernels.
+const DW_PIXELS: usize = 8;
+
+/// The depthwise row kernels for one vector width (AVX2's 8 lanes, AVX-512's
+/// 16), with the kernel size `K` and stride `S` as constants. Per channel
+/// group and kernel row, a group of eight output pixels keeps its
+/// accumulators and the row's `K` weights in registers while the inputs
+/// under it stream past once, each feeding every pixel whose window holds
+/// it: `(8 - 1) × S + K` loads for `8 × K` FMAs, where reading each tap
+/// afresh took `8 × K`, and the maps outgrow L1.
 macro_rules! depthwise_row {
-    ($(#[$doc:meta])* $name:ident, $feature:literal, $lanes:literal, $load:ident, $store:ident,
-     $fmadd:ident, $set1:ident, $setzero:ident, $min:ident, $max:ident) => {
+    ($(#[$doc:meta])* $row:ident, $group:ident, $feature:literal, $lanes:literal, $vec:ty,
+     $load:ident, $store:ident, $fmadd:ident, $set1:ident, $setzero:ident, $min:ident, $max:ident) => {
         $(#[$doc])*
         #[cfg(target_arch = "x86_64")]
         #[target_feature(enable = $feature)]
-        unsafe fn $name(&self, input: &[f32], weight: &[f32], bias: &[f32], oy: usize, row: &mut [f32]) {
-            let (k, s, c, w) = (self.kernel, self.stride, self.channels, self.width);
+        unsafe fn $row<const K: usize, const S: usize>(
+            &self,
+            input: &[f32],
+            weight: &[f32],
+            bias: &[f32],
+            oy: usize,
+            row: &mut [f32],
+        ) {
+            let inner = all_taps_inside(self.pad[1], self.width, K, S, self.out_width);
+            for ox in (0..self.out_width).step_by(DW_PIXELS) {
+                // SAFETY: as this function's.
+                unsafe {
+                    if ox >= inner.start && ox + DW_PIXELS <= inner.end {
+                        self.$group::<K, S, true>(input, weight, bias, oy, ox, row)
+                    } else {
+                        self.$group::<K, S, false>(input, weight, bias, oy, ox, row)
+                    }
+                }
+            }
+        }
+
+        /// The group of output pixels from `ox`; `INSIDE`: all their taps
+        /// lie inside the row, so no column needs checking.
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = $feature)]
+        unsafe fn $group<const K: usize, const S: usize, const INSIDE: bool>(
+            &self,
+            input: &[f32],
+            weight: &[f32],
+            bias: &[f32],
+            oy: usize,
+            ox: usize,
+            row: &mut [f32],
+        ) {
+            let (c, w) = (self.channels, self.width);
             let [pad_y, pad_x] = self.pad;
-            let kys = self.taps(oy, pad_y, self.height);
-            let inner = all_taps_inside(pad_x, w, k, s, self.out_width);
+            let n = (self.out_width - ox).min(DW_PIXELS);
+            // The input column under the window's first value (wraps below
+            // zero at the left edge, and back again at its taps inside).
+            let first = (ox * S).wrapping_sub(pad_x);
             let (inp, wt, out) = (input.as_ptr(), weight.as_ptr(), row.as_mut_ptr());
             let (zero, six) = ($setzero(), $set1(6.0));
-            // SAFETY: rows come from `kys`, inside the input; a tap is read only
-            // where its column ix lies in [0, w) (every tap of a group inside
-            // `inner` does); channel offsets cb + lanes ≤ c; stores go to
-            // the n ≤ 4 pixels of the group, inside the row.
+            // SAFETY: rows come from `taps`, inside the input; a column ix is
+            // read only when it lies in [0, w) (every one of an `INSIDE`
+            // group does); channel offsets cb + lanes ≤ c; stores go to the
+            // group's n pixels, inside the row.
             unsafe {
-                let mut ox = 0;
-                while ox < self.out_width {
-                    // Four output pixels share each weight load; at the edges and
-                    // in a short last group a tap is skipped for a pixel it falls
-                    // outside of.
-                    let n = (self.out_width - ox).min(4);
-                    let inside = n == 4 && ox >= inner.start && ox + 4 <= inner.end;
-                    for cb in (0..c).step_by($lanes) {
-                        let mut acc = [$load(bias.as_ptr().add(cb)); 4];
-                        for ky in kys.clone() {
-                            let iy = oy * s + ky - pad_y;
-                            let line = inp.add(iy * w * c + cb);
-                            for kx in 0..k {
-                                let wv = $load(wt.add((ky * k + kx) * c + cb));
+                for cb in (0..c).step_by($lanes) {
+                    let mut acc = [$load(bias.as_ptr().add(cb)); DW_PIXELS];
+                    for ky in self.taps(oy, pad_y, self.height) {
+                        let line = inp.add((oy * S + ky - pad_y) * w * c + cb);
+                        let mut wv: [$vec; K] = [zero; K];
+                        for (kx, wv) in wv.iter_mut().enumerate() {
+                            *wv = $load(wt.add((ky * K + kx) * c + cb));
+                        }
+                        // Unrolled to the longest window (stride 2, 5 × 5), so
+                        // that every index below is a constant.
+                        const { assert!((DW_PIXELS - 1) * S + K <= 19) };
+                        seq_macro::seq!(I in 0..19 {
+                            let ix = first.wrapping_add(I);
+                            if I < (DW_PIXELS - 1) * S + K && (INSIDE || ix < w) {
+                                let v = $load(line.add(ix * c));
                                 for (j, acc) in acc.iter_mut().enumerate() {
-                                    let ix = ((ox + j) * s + kx).wrapping_sub(pad_x);
-                                    if inside || (j < n && ix < w) {
-                                        *acc = $fmadd($load(line.add(ix * c)), wv, *acc);
+                                    let kx = (I as usize).wrapping_sub(j * S);
+                                    if kx < K {
+                                        *acc = $fmadd(v, wv[kx], *acc);
                                     }
                                 }
                             }
-                        }
-                        for (j, acc) in acc.iter().enumerate().take(n) {
-                            $store(out.add((ox + j) * c + cb), $min($max(*acc, zero), six));
-                        }
+                        });
                     }
-                    ox += 4;
+                    for (j, acc) in acc.iter().enumerate().take(n) {
+                        $store(out.add((ox + j) * c + cb), $min($max(*acc, zero), six));
+                    }
                 }
             }
         }
@@ -696,15 +740,25 @@ impl Depthwise {
         assert_eq!(weight.len(), self.kernel * self.kernel * c);
         assert_eq!(bias.len(), c);
         assert_eq!(row.len(), self.out_width * c);
-        // SAFETY: `checked` holds the CPU has the instructions; lengths asserted above.
-        match isa.checked() {
-            #[cfg(target_arch = "x86_64")]
-            Isa::Avx512 if c.is_multiple_of(16) => unsafe { self.row_avx512(input, weight, bias, oy, row) },
-            #[cfg(target_arch = "x86_64")]
-            Isa::Avx512 | Isa::Avx2 if c.is_multiple_of(8) => unsafe {
-                self.row_avx2(input, weight, bias, oy, row)
-            },
-            _ => self.row_scalar(input, weight, bias, oy, row),
+        type Row = unsafe fn(&Depthwise, &[f32], &[f32], &[f32], usize, &mut [f32]);
+        #[cfg(target_arch = "x86_64")]
+        let simd: Option<Row> = match (isa.checked(), self.kernel, self.stride) {
+            (Isa::Avx512, 3, 1) if c.is_multiple_of(16) => Some(Self::row_avx512::<3, 1>),
+            (Isa::Avx512, 3, 2) if c.is_multiple_of(16) => Some(Self::row_avx512::<3, 2>),
+            (Isa::Avx512, 5, 1) if c.is_multiple_of(16) => Some(Self::row_avx512::<5, 1>),
+            (Isa::Avx512, 5, 2) if c.is_multiple_of(16) => Some(Self::row_avx512::<5, 2>),
+            (Isa::Avx512 | Isa::Avx2, 3, 1) if c.is_multiple_of(8) => Some(Self::row_avx2::<3, 1>),
+            (Isa::Avx512 | Isa::Avx2, 3, 2) if c.is_multiple_of(8) => Some(Self::row_avx2::<3, 2>),
+            (Isa::Avx512 | Isa::Avx2, 5, 1) if c.is_multiple_of(8) => Some(Self::row_avx2::<5, 1>),
+            (Isa::Avx512 | Isa::Avx2, 5, 2) if c.is_multiple_of(8) => Some(Self::row_avx2::<5, 2>),
+            _ => None,
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let simd: Option<Row> = None;
+        match simd {
+            // SAFETY: `checked` holds the CPU has the instructions; lengths asserted above.
+            Some(row_simd) => unsafe { row_simd(self, input, weight, bias, oy, row) },
+            None => self.row_scalar(input, weight, bias, oy, row),
         }
     }
 
@@ -733,12 +787,12 @@ impl Depthwise {
 
     depthwise_row!(
         /// SAFETY: AVX2 + FMA; `channels % 8 == 0`; lengths as asserted in `row_with`.
-        row_avx2, "avx2,fma", 8, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_fmadd_ps,
+        row_avx2, group_avx2, "avx2,fma", 8, __m256, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_fmadd_ps,
         _mm256_set1_ps, _mm256_setzero_ps, _mm256_min_ps, _mm256_max_ps
     );
     depthwise_row!(
         /// SAFETY: AVX-512F; `channels % 16 == 0`; lengths as asserted in `row_with`.
-        row_avx512, "avx512f", 16, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_fmadd_ps,
+        row_avx512, group_avx512, "avx512f", 16, __m512, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_fmadd_ps,
         _mm512_set1_ps, _mm512_setzero_ps, _mm512_min_ps, _mm512_max_ps
     );
 }
@@ -853,8 +907,11 @@ mod tests {
 
     #[test]
     fn depthwise_matches_a_plain_convolution() {
-        let cases: [(usize, usize, usize, usize, usize); 12] = [
+        let cases: [(usize, usize, usize, usize, usize); 15] = [
             (5, 7, 8, 3, 1),
+            (6, 30, 48, 5, 1), // groups of eight with every tap inside
+            (5, 41, 32, 3, 2),
+            (4, 44, 24, 5, 2),
             (14, 14, 40, 5, 1), // edge pixels in every group of four, taps skipped
             (14, 14, 80, 5, 1), // the same in 16-lane channel groups
             (9, 7, 96, 3, 2),
