@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Time ONNX Runtime to each of EfficientNet-Lite0's first 11 block outputs.
+"""Time ONNX Runtime to each of EfficientNet-Lite0's 16 block outputs.
 
 The peer of `cargo run --release -p linesight-vision --example block_times`:
 the same backbone graph (built by reference_patchcore.py from
 models/efficientnet-lite0/backbone.safetensors) cut after each block with
-onnx.utils.extract_model, one 224 x 224 input, best and median of 200 calls.
+onnx.utils.extract_model, and whole to the logits, one 224 x 224 input, best and median of 200 calls.
 
     pip install numpy onnx onnxruntime pillow safetensors scikit-image
     python3 models/tools/bench_onnxruntime_blocks.py [--threads 1]
@@ -29,14 +29,18 @@ ap.add_argument("--threads", type=int, default=1)
 args = ap.parse_args()
 
 model = rp.build_backbone()
-names = rp.block_output_names(model, tuple(range(11)))
+names = rp.block_output_names(model, tuple(range(16)))
 x = np.random.default_rng(0).normal(size=(1, 3, 224, 224)).astype(np.float32)
 with tempfile.TemporaryDirectory() as tmp:
     full = os.path.join(tmp, "full.onnx")
     onnx.save(model, full)
+    graphs = []
     for k, name in enumerate(names):
         cut = os.path.join(tmp, f"b{k}.onnx")
         onnx.utils.extract_model(full, cut, ["input"], [name])
+        graphs.append((f"block {k}", cut))
+    graphs.append(("logits", full))
+    for label, cut in graphs:
         so = ort.SessionOptions()
         so.intra_op_num_threads = args.threads
         so.inter_op_num_threads = 1
@@ -50,4 +54,4 @@ with tempfile.TemporaryDirectory() as tmp:
             s.run(None, {"input": x})
             ts.append(time.perf_counter() - t)
         ts.sort()
-        print(f"block {k}: best {ts[0] * 1e3:.2f} p50 {ts[100] * 1e3:.2f} ms")
+        print(f"{label}: best {ts[0] * 1e3:.2f} p50 {ts[100] * 1e3:.2f} ms")

@@ -1,4 +1,4 @@
-//! Time to each backbone block's output, one image, for comparison with
+//! Time to each backbone block's output and to the logits, one image, for comparison with
 //! ONNX Runtime on graphs cut at the same blocks
 //! (`models/tools/bench_onnxruntime_blocks.py`). Run from the repository root:
 //! `RAYON_NUM_THREADS=1 cargo run --release -p linesight-vision --example block_times`.
@@ -14,18 +14,24 @@ fn main() {
             .map(|i| ((i * 7919) % 255) as f32 / 128.0 - 1.0)
             .collect(),
     };
-    for k in 0..11 {
-        for _ in 0..10 {
-            models.net.block_features(&x, &[k]);
-        }
+    let time = |label: &str, run: &dyn Fn()| {
+        (0..10).for_each(|_| run());
         let mut t: Vec<f64> = (0..200)
             .map(|_| {
                 let s = Instant::now();
-                std::hint::black_box(models.net.block_features(&x, &[k]));
+                run();
                 s.elapsed().as_secs_f64() * 1e3
             })
             .collect();
         t.sort_by(f64::total_cmp);
-        println!("block {k}: best {:.2} p50 {:.2} ms", t[0], t[100]);
+        println!("{label}: best {:.2} p50 {:.2} ms", t[0], t[100]);
+    };
+    for k in 0..16 {
+        time(&format!("block {k}"), &|| {
+            std::hint::black_box(models.net.block_features(&x, &[k]));
+        });
     }
+    time("logits", &|| {
+        std::hint::black_box(models.net.logits(&x));
+    });
 }
