@@ -19,8 +19,17 @@ import { CountingLineMark } from "./CountingLineMark";
 import { beep } from "../sound";
 import { hazardKey } from "../workspace/HazardAlerts";
 import { useEvidence } from "./Evidence";
+import { addVerdict, localDay } from "./dayCounters";
 
 const GALLERY = 12;
+
+/** A station as listed, with the local day its counters are of. */
+type Monitored = StationView & { countedDay: string };
+
+/** A station just listed: its counters are of today. */
+const listedNow = (s: StationView): Monitored => ({ ...s, countedDay: localDay(new Date()) });
+
+const monitored = (list: StationView[]): Monitored[] => list.filter((s) => s.active).map(listedNow);
 
 /** The live station: preview, verdicts, counters, NG gallery and health. */
 export default function InspectionMonitor({ session }: { session: Session }) {
@@ -28,7 +37,7 @@ export default function InspectionMonitor({ session }: { session: Session }) {
   const notify = useNotify();
   const { notification } = App.useApp();
   const evidence = useEvidence(t("monitor.ngDetail"));
-  const [stations, setStations] = useState<StationView[]>([]);
+  const [stations, setStations] = useState<Monitored[]>([]);
   const [selected, setSelected] = useState<number | null>(null);
   const [preview, setPreview] = useState<{ src: string; width: number; height: number } | null>(null);
   const [last, setLast] = useState<StationVerdict | null>(null);
@@ -79,17 +88,30 @@ export default function InspectionMonitor({ session }: { session: Session }) {
 
   const reload = useCallback(async () => {
     try {
-      setStations((await commands.listStations()).filter((s) => s.active));
+      setStations(monitored(await commands.listStations()));
     } catch (e) {
       notify.error(e);
     }
   }, [notify]);
 
+  // Past midnight with no part judged yet the day before's counters would
+  // stay up: the stations are listed again when the local day changes.
+  useEffect(() => {
+    let day = localDay(new Date());
+    const timer = window.setInterval(() => {
+      const now = localDay(new Date());
+      if (now === day) return;
+      day = now;
+      void reload();
+    }, 30_000);
+    return () => window.clearInterval(timer);
+  }, [reload]);
+
   useEffect(() => {
     let cancelled = false;
     void (async () => {
       try {
-        const list = (await commands.listStations()).filter((s) => s.active);
+        const list = monitored(await commands.listStations());
         if (cancelled) return;
         setStations(list);
         if (list[0] !== undefined) choose(list[0].id);
@@ -137,19 +159,11 @@ export default function InspectionMonitor({ session }: { session: Session }) {
         // A verdict the last listing already counted (its event arrived late) counts once.
         const id = v.id;
         setStations((list) =>
-          list.map((s) =>
-            s.id === v.stationId && id !== null && id > (s.countedUpTo ?? 0)
-              ? {
-                  ...s,
-                  countedUpTo: id,
-                  today: {
-                    total: s.today.total + 1,
-                    ok: s.today.ok + (v.ng ? 0 : 1),
-                    ng: s.today.ng + (v.ng ? 1 : 0),
-                  },
-                }
-              : s,
-          ),
+          list.map((s) => {
+            if (s.id !== v.stationId || id === null || id <= (s.countedUpTo ?? 0)) return s;
+            const { day, counts } = addVerdict({ day: s.countedDay, counts: s.today }, v.ng, new Date(v.at));
+            return { ...s, countedUpTo: id, countedDay: day, today: counts };
+          }),
         );
         if (v.ng) {
           beep();
@@ -202,7 +216,7 @@ export default function InspectionMonitor({ session }: { session: Session }) {
         station.id,
         line === null ? null : { place: current?.place ?? station.name, sensitivity: current?.sensitivity ?? 0.5, line },
       );
-      setStations((list) => list.map((s) => (s.id === saved.id ? saved : s)));
+      setStations((list) => list.map((s) => (s.id === saved.id ? listedNow(saved) : s)));
       notify.success(t("monitor.lineSaved"));
     } catch (e) {
       notify.error(e);
