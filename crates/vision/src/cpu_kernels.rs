@@ -604,6 +604,7 @@ pub(crate) fn all_taps_inside(
 }
 
 /// Output pixels per group of the SIMD depthwise kernels.
+#[cfg(target_arch = "x86_64")]
 const DW_PIXELS: usize = 8;
 
 /// The depthwise row kernels for one vector width (AVX2's 8 lanes, AVX-512's
@@ -754,7 +755,10 @@ impl Depthwise {
             _ => None,
         };
         #[cfg(not(target_arch = "x86_64"))]
-        let simd: Option<Row> = None;
+        let simd: Option<Row> = {
+            let _ = isa; // the scalar path is the only one
+            None
+        };
         match simd {
             // SAFETY: `checked` holds the CPU has the instructions; lengths asserted above.
             Some(row_simd) => unsafe { row_simd(self, input, weight, bias, oy, row) },
