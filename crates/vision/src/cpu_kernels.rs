@@ -612,8 +612,9 @@ const DW_PIXELS: usize = 8;
 /// group and kernel row, a group of eight output pixels keeps its
 /// accumulators and the row's `K` weights in registers while the inputs
 /// under it stream past once, each feeding every pixel whose window holds
-/// it: `(8 - 1) × S + K` loads for `8 × K` FMAs, where reading each tap
-/// afresh took `8 × K`, and the maps outgrow L1.
+/// it: `(8 − 1) × S + K` loads per kernel row for `8 × K` FMAs, where
+/// loading each tap's input afresh took `8 × K` loads, from maps that
+/// outgrow L1.
 macro_rules! depthwise_row {
     ($(#[$doc:meta])* $row:ident, $group:ident, $feature:literal, $lanes:literal, $vec:ty,
      $load:ident, $store:ident, $fmadd:ident, $set1:ident, $setzero:ident, $min:ident, $max:ident) => {
