@@ -151,6 +151,9 @@ export async function launch(dataDir, shotsDir) {
     },
     /** Saves a numbered screenshot of the window into the scenario's folder. */
     async screenshot(name) {
+      // A dialog or menu still zooming or fading in would be caught half drawn.
+      const moving = By.css('[class*="-appear-active"], [class*="-enter-active"], [class*="-leave-active"]');
+      await driver.wait(async () => (await driver.findElements(moving)).length === 0, 2_000).catch(() => undefined);
       const shot = (shotCounts.get(shotsDir) ?? 0) + 1;
       shotCounts.set(shotsDir, shot);
       const file = path.join(shotsDir, `${String(shot).padStart(2, "0")}-${name}.png`);
