@@ -4,7 +4,8 @@
 The peer of `cargo run --release -p linesight-vision --example block_times`:
 the same backbone graph (built by reference_patchcore.py from
 models/efficientnet-lite0/backbone.safetensors) cut after each block with
-onnx.utils.extract_model, and whole to the logits, one 224 x 224 input, best and median of 200 calls.
+onnx.utils.extract_model, and whole to the logits, one 224 x 224 input, best
+and median of 200 calls.
 
     pip install numpy onnx onnxruntime pillow safetensors scikit-image
     python3 models/tools/bench_onnxruntime_blocks.py [--threads 1]

@@ -149,11 +149,15 @@ export async function launch(dataDir, shotsDir) {
       );
       await sleep(300); // let the switch's slide animation finish before a screenshot
     },
+    /** Waits (up to 2 s) until no dialog, menu or list is still zooming, sliding or fading. */
+    async settled() {
+      const moving = By.css('[class*="-appear-active"], [class*="-enter-active"], [class*="-leave-active"]');
+      await driver.wait(async () => (await driver.findElements(moving)).length === 0, 2_000).catch(() => undefined);
+    },
     /** Saves a numbered screenshot of the window into the scenario's folder. */
     async screenshot(name) {
       // A dialog or menu still zooming or fading in would be caught half drawn.
-      const moving = By.css('[class*="-appear-active"], [class*="-enter-active"], [class*="-leave-active"]');
-      await driver.wait(async () => (await driver.findElements(moving)).length === 0, 2_000).catch(() => undefined);
+      await app.settled();
       const shot = (shotCounts.get(shotsDir) ?? 0) + 1;
       shotCounts.set(shotsDir, shot);
       const file = path.join(shotsDir, `${String(shot).padStart(2, "0")}-${name}.png`);
@@ -195,7 +199,9 @@ export async function launch(dataDir, shotsDir) {
     },
     /** Picks the option labelled `label` in the antd Select with this test id (closed lists stay in the page, hidden). */
     async choose(id, label) {
+      await app.settled(); // a dialog still zooming in moves its fields under the click
       await app.click(id);
+      await app.settled();
       const xpath = `//div[contains(@class,'ant-select-item-option') and normalize-space()='${label}']`;
       // A list still sliding in refuses clicks: try until one lands.
       await driver.wait(

@@ -1,5 +1,5 @@
-//! Time to each backbone block's output and to the logits, one image, for comparison with
-//! ONNX Runtime on graphs cut at the same blocks
+//! Time to each backbone block's output and to the logits, one image, for
+//! comparison with ONNX Runtime on graphs cut at the same blocks
 //! (`models/tools/bench_onnxruntime_blocks.py`). Run from the repository root:
 //! `RAYON_NUM_THREADS=1 cargo run --release -p linesight-vision --example block_times`.
 use linesight_vision::{cpu_net::FeatureMap, models::Models};
