@@ -123,7 +123,8 @@ export default function RoutingDialog({ item, routingId, onClose, onSaved }: { i
               {fields.map((f, i) => (
                 <Space key={f.key} align="baseline" style={{ display: "flex" }} data-testid={`routing-step-${i}`}>
                   <Typography.Text style={{ width: 24, display: "inline-block" }}>{i + 1}</Typography.Text>
-                  <Form.Item name={[f.name, "processId"]} rules={[{ required: true, message: t("master.routing.processRequired") }]}>
+                  {/* Fixed widths: a field's error message wraps under it instead of pushing the row's later fields aside. */}
+                  <Form.Item name={[f.name, "processId"]} rules={[{ required: true, message: t("master.routing.processRequired") }]} style={{ width: 120 }}>
                     <Select
                       style={{ width: 120 }}
                       options={processes.map((p) => ({ value: p.id, label: p.name }))}
@@ -136,8 +137,8 @@ export default function RoutingDialog({ item, routingId, onClose, onSaved }: { i
                   <Form.Item name={[f.name, "equipmentId"]}>
                     <Select allowClear style={{ width: 160 }} options={equipment.map((e) => ({ value: e.id, label: `${e.code} ${e.name}` }))} />
                   </Form.Item>
-                  <Form.Item name={[f.name, "cycleSeconds"]} rules={[{ required: true }]}>
-                    <InputNumber min={0.1} max={86400} step={1} addonAfter={t("master.routing.seconds")} style={{ width: 130 }} data-testid={`routing-step-${i}-cycle`} />
+                  <Form.Item name={[f.name, "cycleSeconds"]} rules={[{ required: true }]} style={{ width: 130 }}>
+                    <InputNumber min={0.1} max={86400} step={1} suffix={t("master.routing.seconds")} style={{ width: 130 }} data-testid={`routing-step-${i}-cycle`} />
                   </Form.Item>
                   <Form.Item name={[f.name, "stationId"]}>
                     <Select allowClear style={{ width: 140 }} options={stations.map((s) => ({ value: s.id, label: s.name }))} />
